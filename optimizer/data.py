@@ -1,0 +1,366 @@
+"""Reading and validating the input tables once, at the edge.
+
+Every defect is reported with its file, row and column, all of them in one `InputError`, so a
+user can mend a file in one pass. Validated tables have fixed columns and dtypes; the rest of the
+engine trusts them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from optimizer.domain import (
+    JUVENILE_AGE_LIMIT,
+    AgeCategory,
+    InputError,
+    Problem,
+    SecurityLevel,
+    Sex,
+)
+
+DATA_DIR = Path(os.environ.get("PLACEMENT_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+"""The bundled national data set (regions, facilities, rail network)."""
+
+LAT_RANGE = (40.5, 55.5)
+LON_RANGE = (46.4, 87.4)
+"""Kazakhstan's bounding box, with a margin of a few kilometres."""
+
+AGE_RANGE = (14, 100)
+"""Criminal responsibility starts at 14 (Criminal Code art. 15); 100 is a sanity bound."""
+
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f", ""}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of an input contract: its name, whether it must be present, its default."""
+
+    name: str
+    required: bool = True
+    default: str = ""
+
+
+FACILITY_COLUMNS = (
+    Column("facility_id"),
+    Column("name"),
+    Column("region"),
+    Column("lat"),
+    Column("lon"),
+    Column("security_level"),
+    Column("sex"),
+    Column("age_category"),
+    Column("capacity"),
+    Column("occupied", required=False, default="0"),
+    Column("medical_profile", required=False),
+    Column("for_former_officers", required=False, default="false"),
+)
+
+CONVICT_COLUMNS = (
+    Column("convict_id"),
+    Column("sex"),
+    Column("age"),
+    Column("security_level"),
+    Column("home_region"),
+    Column("home_lat", required=False),
+    Column("home_lon", required=False),
+    Column("medical_need", required=False),
+    Column("former_officer", required=False, default="false"),
+    Column("case_id", required=False),
+)
+
+REGION_COLUMNS = (
+    Column("region"),
+    Column("name"),
+    Column("centre"),
+    Column("lat"),
+    Column("lon"),
+    Column("population"),
+)
+
+
+class _Checker:
+    """Collects problems for one table; each check marks bad rows and names them."""
+
+    def __init__(self, file: str, table: pd.DataFrame) -> None:
+        self.file = file
+        self.table = table
+        self.problems: list[Problem] = []
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, row, column, message))
+
+    def flag(self, bad: pd.Series | np.ndarray, column: str, message: Callable[[str], str]) -> None:
+        """Report every row where `bad` holds, with a message built from the cell's text."""
+        mask = np.asarray(bad, dtype=bool)
+        if not mask.any():
+            return
+        values = self.table[column].to_numpy()
+        for position in np.flatnonzero(mask):
+            self.add(int(position) + 1, column, message(str(values[position])))
+
+    def required_text(self, column: str) -> None:
+        self.flag(self.table[column] == "", column, lambda _: "is empty; a value is required")
+
+    def choice(self, column: str, allowed: Iterable[str], what: str) -> None:
+        options = sorted(set(allowed))
+        text = self.table[column]
+        bad = (text != "") & ~text.isin(options)
+        self.flag(bad, column, lambda v: f"unknown {what} {v!r}; expected one of {', '.join(options)}")
+        self.required_text(column)
+
+    def unique(self, column: str) -> None:
+        text = self.table[column]
+        duplicated = text.duplicated(keep="first") & (text != "")
+        first_row = {v: i + 1 for i, v in reversed(list(enumerate(text.tolist())))}
+        self.flag(duplicated, column, lambda v: f"duplicate id {v!r} (first used in row {first_row[v]})")
+
+    def number(self, column: str, *, optional: bool = False) -> pd.Series:
+        text = self.table[column]
+        values = pd.to_numeric(text, errors="coerce")
+        blank = text == ""
+        bad = values.isna() & ~blank
+        self.flag(bad, column, lambda v: f"{v!r} is not a number")
+        if not optional:
+            self.required_text(column)
+        return values.astype(float)
+
+    def integer(self, column: str, *, optional: bool = False) -> pd.Series:
+        values = self.number(column, optional=optional)
+        fractional = values.notna() & (values != np.floor(values.fillna(0)))
+        self.flag(fractional, column, lambda v: f"{v!r} is not a whole number")
+        return values
+
+    def within(self, values: pd.Series, column: str, low: float, high: float, what: str) -> None:
+        bad = values.notna() & ((values < low) | (values > high))
+        self.flag(bad, column, lambda v: f"{v} is outside {what} ({low} to {high})")
+
+    def boolean(self, column: str) -> pd.Series:
+        lowered = self.table[column].str.lower()
+        bad = ~lowered.isin(_TRUE | _FALSE)
+        self.flag(bad, column, lambda v: f"{v!r} is not true or false")
+        return lowered.isin(_TRUE)
+
+
+def _as_text_table(
+    raw: pd.DataFrame, columns: tuple[Column, ...], file: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check the header, add optional columns with their defaults, strip every cell."""
+    problems: list[Problem] = []
+    known = {c.name for c in columns}
+    header = [str(c) for c in raw.columns]
+    for name in header:
+        if name not in known:
+            problems.append(Problem(file, None, name, "unknown column"))
+    for name in sorted({n for n in header if header.count(n) > 1}):
+        problems.append(Problem(file, None, name, "column appears more than once"))
+    for column in columns:
+        if column.required and column.name not in header:
+            problems.append(Problem(file, None, column.name, "required column is missing"))
+    if raw.empty and not problems:
+        problems.append(Problem(file, None, None, "the table has no rows"))
+    if problems:
+        return raw, problems
+    table = pd.DataFrame(index=pd.RangeIndex(len(raw)))
+    for column in columns:
+        if column.name in raw.columns:
+            cells = raw[column.name].fillna("").astype(str).str.strip()
+            table[column.name] = cells.where(cells != "", column.default)
+        else:
+            table[column.name] = column.default
+    return table, problems
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise InputError(problems)
+
+
+def validate_regions(raw: pd.DataFrame, file: str = "regions.csv") -> pd.DataFrame:
+    """Regions by ISO 3166-2:KZ code with the administrative centre's coordinates."""
+    table, problems = _as_text_table(raw, REGION_COLUMNS, file)
+    _raise_if(problems)
+    check = _Checker(file, table)
+    check.required_text("region")
+    check.unique("region")
+    lat = check.number("lat")
+    lon = check.number("lon")
+    check.within(lat, "lat", *LAT_RANGE, "Kazakhstan's latitudes")
+    check.within(lon, "lon", *LON_RANGE, "Kazakhstan's longitudes")
+    population = check.integer("population")
+    _raise_if(check.problems)
+    return pd.DataFrame(
+        {
+            "region": table["region"],
+            "name": table["name"],
+            "centre": table["centre"],
+            "lat": lat,
+            "lon": lon,
+            "population": population.astype(np.int64),
+        }
+    )
+
+
+def validate_facilities(
+    raw: pd.DataFrame, regions: pd.DataFrame, file: str = "facilities.csv"
+) -> pd.DataFrame:
+    """Facilities of the input contract; occupied defaults to 0."""
+    table, problems = _as_text_table(raw, FACILITY_COLUMNS, file)
+    _raise_if(problems)
+    check = _Checker(file, table)
+    check.required_text("facility_id")
+    check.unique("facility_id")
+    check.required_text("name")
+    check.choice("region", regions["region"], "region code")
+    check.choice("security_level", [s.value for s in SecurityLevel], "security level")
+    check.choice("sex", [s.value for s in Sex], "sex")
+    check.choice("age_category", [a.value for a in AgeCategory], "age category")
+    lat = check.number("lat")
+    lon = check.number("lon")
+    check.within(lat, "lat", *LAT_RANGE, "Kazakhstan's latitudes")
+    check.within(lon, "lon", *LON_RANGE, "Kazakhstan's longitudes")
+    capacity = check.integer("capacity")
+    occupied = check.integer("occupied")
+    check.flag(capacity < 0, "capacity", lambda v: f"{v} is negative")
+    check.flag(occupied < 0, "occupied", lambda v: f"{v} is negative")
+    over = occupied > capacity
+    check.flag(over, "occupied", lambda v: f"{v} is above the facility's capacity")
+    officers = check.boolean("for_former_officers")
+    _raise_if(check.problems)
+    return pd.DataFrame(
+        {
+            "facility_id": table["facility_id"],
+            "name": table["name"],
+            "region": table["region"],
+            "lat": lat,
+            "lon": lon,
+            "security_level": table["security_level"],
+            "sex": table["sex"],
+            "age_category": table["age_category"],
+            "capacity": capacity.astype(np.int64),
+            "occupied": occupied.astype(np.int64),
+            "medical_profile": table["medical_profile"],
+            "for_former_officers": officers.astype(bool),
+        }
+    )
+
+
+def validate_convicts(
+    raw: pd.DataFrame, regions: pd.DataFrame, file: str = "convicts.csv"
+) -> pd.DataFrame:
+    """Convicts of the input contract, with `age_category` derived from the age."""
+    table, problems = _as_text_table(raw, CONVICT_COLUMNS, file)
+    _raise_if(problems)
+    check = _Checker(file, table)
+    check.required_text("convict_id")
+    check.unique("convict_id")
+    check.choice("sex", [s.value for s in Sex], "sex")
+    check.choice("security_level", [s.value for s in SecurityLevel], "security level")
+    check.choice("home_region", regions["region"], "region code")
+    age = check.integer("age")
+    check.within(age, "age", *AGE_RANGE, "the accepted ages")
+    home_lat = check.number("home_lat", optional=True)
+    home_lon = check.number("home_lon", optional=True)
+    check.within(home_lat, "home_lat", *LAT_RANGE, "Kazakhstan's latitudes")
+    check.within(home_lon, "home_lon", *LON_RANGE, "Kazakhstan's longitudes")
+    half = (table["home_lat"] == "") != (table["home_lon"] == "")
+    check.flag(half, "home_lon", lambda _: "home_lat and home_lon must be given together")
+    officer = check.boolean("former_officer")
+    _raise_if(check.problems)
+
+    centres = regions.set_index("region")
+    given = home_lat.notna()
+    lat = home_lat.where(given, table["home_region"].map(centres["lat"]))
+    lon = home_lon.where(given, table["home_region"].map(centres["lon"]))
+    ages = age.astype(np.int64)
+    return pd.DataFrame(
+        {
+            "convict_id": table["convict_id"],
+            "sex": table["sex"],
+            "age": ages,
+            "age_category": np.where(
+                ages < JUVENILE_AGE_LIMIT, AgeCategory.JUVENILE.value, AgeCategory.ADULT.value
+            ),
+            "security_level": table["security_level"],
+            "home_region": table["home_region"],
+            "home_lat": lat.astype(float),
+            "home_lon": lon.astype(float),
+            "medical_need": table["medical_need"],
+            "former_officer": officer.astype(bool),
+            "case_id": table["case_id"],
+        }
+    )
+
+
+def read_csv_text(path: Path | str) -> pd.DataFrame:
+    """Read a CSV with every cell as text; a missing or empty file is an input error."""
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise InputError([Problem(name, None, None, f"file not found: {path}")])
+    try:
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
+        )
+    except pd.errors.EmptyDataError:
+        raise InputError([Problem(name, None, None, "the file is empty")]) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise InputError([Problem(name, None, None, f"not a readable CSV file: {error}")]) from None
+
+
+def records_table(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Turn JSON records (the API's input) into a text table for the same validation."""
+    rows = list(records)
+    table = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    return table.map(lambda v: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v))
+
+
+def read_regions(path: Path | str | None = None) -> pd.DataFrame:
+    path = Path(path) if path is not None else DATA_DIR / "regions.csv"
+    return validate_regions(read_csv_text(path), path.name)
+
+
+def read_facilities(path: Path | str | None, regions: pd.DataFrame) -> pd.DataFrame:
+    path = Path(path) if path is not None else DATA_DIR / "facilities.csv"
+    return validate_facilities(read_csv_text(path), regions, path.name)
+
+
+def read_convicts(path: Path | str, regions: pd.DataFrame) -> pd.DataFrame:
+    path = Path(path)
+    return validate_convicts(read_csv_text(path), regions, path.name)
+
+
+def write_csv_atomically(table: pd.DataFrame, path: Path | str) -> None:
+    """Write to a temporary file beside the target and rename: never a half-written file."""
+    write_text_atomically(table.to_csv(index=False, lineterminator="\n"), path)
+
+
+def write_text_atomically(text: str, path: Path | str) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def csv_text(rows: Iterable[Iterable[object]], header: Iterable[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from optimizer.domain import DistanceKind, InputError, Objective, SolveOptions
 
@@ -50,7 +51,21 @@ def _parser() -> argparse.ArgumentParser:
     cohort.add_argument("--regions", type=Path, help="regions CSV (default: the bundled one)")
     cohort.add_argument("--unique-homes", action="store_true", help="give every convict a home point")
 
+    for module in _command_modules():
+        module.add_commands(sub, command)
     return parser
+
+
+_COMMAND_MODULES = ("optimizer.explain_cli", "optimizer.transfers_cli", "optimizer.policies_cli", "api.cli")
+"""Modules that add subcommands, each with `add_commands(subparsers, command)`; they keep heavy
+imports inside their handlers. `api.cli` is present with the service's package."""
+
+
+def _command_modules() -> list[Any]:
+    import importlib
+    import importlib.util
+
+    return [importlib.import_module(n) for n in _COMMAND_MODULES if importlib.util.find_spec(n)]
 
 
 def _network_arguments(parser: argparse.ArgumentParser) -> None:

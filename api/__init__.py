@@ -1,0 +1,1 @@
+"""The placement service: FastAPI over the engine, with persistent runs, roles and an audit log."""

@@ -1,0 +1,166 @@
+"""The append-only, hash-chained decision log.
+
+Each entry holds its sequence number, time, actor, action and payload (canonical JSON), the
+SHA-256 digest of that payload, the previous entry's digest and its own digest over all of
+these. Editing, deleting or reordering any entry breaks the chain at that entry, which
+`verify` reports; the head row (last sequence and digest) also reveals a cut tail.
+Appending locks the head row, so concurrent writers get consecutive sequence numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.store import AuditEntryRow, AuditHeadRow, for_update, jsonable
+
+GENESIS = "0" * 64
+"""The previous digest of the first entry."""
+
+HEAD_ID = 1
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no spaces, UTF-8 text: the one spelling that digests are taken of."""
+    return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def entry_digest(
+    *,
+    sequence: int,
+    recorded_at: str,
+    actor: str,
+    action: str,
+    payload_digest: str,
+    previous_digest: str,
+) -> str:
+    return sha256(
+        canonical_json(
+            {
+                "sequence": sequence,
+                "recorded_at": recorded_at,
+                "actor": actor,
+                "action": action,
+                "payload_digest": payload_digest,
+                "previous_digest": previous_digest,
+            }
+        )
+    )
+
+
+def append(session: Session, actor: str, action: str, payload: dict[str, Any]) -> AuditEntryRow:
+    """Append one entry inside the caller's transaction; it is kept only if that commits."""
+    head = session.get(AuditHeadRow, HEAD_ID, with_for_update=for_update(session), populate_existing=True)
+    if head is None:
+        raise RuntimeError("the audit log has no head row: the store's schema is not migrated")
+    text = canonical_json(payload)
+    sequence = head.sequence + 1
+    recorded_at = datetime.now(UTC).isoformat(timespec="microseconds")
+    payload_digest = sha256(text)
+    digest = entry_digest(
+        sequence=sequence,
+        recorded_at=recorded_at,
+        actor=actor,
+        action=action,
+        payload_digest=payload_digest,
+        previous_digest=head.entry_digest,
+    )
+    entry = AuditEntryRow(
+        sequence=sequence,
+        recorded_at=recorded_at,
+        actor=actor,
+        action=action,
+        payload=text,
+        payload_digest=payload_digest,
+        previous_digest=head.entry_digest,
+        entry_digest=digest,
+    )
+    session.add(entry)
+    head.sequence = sequence
+    head.entry_digest = digest
+    session.flush()
+    return entry
+
+
+def list_entries(*, session: Session, offset: int, limit: int) -> tuple[Sequence[AuditEntryRow], int]:
+    total = session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0
+    rows = session.scalars(
+        select(AuditEntryRow).order_by(AuditEntryRow.sequence).offset(offset).limit(limit)
+    ).all()
+    return rows, total
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    ok: bool
+    entries: int
+    first_bad_sequence: int | None
+    problem: str | None
+    last_digest: str
+    """Digest of the last entry that holds: record it elsewhere to anchor the log."""
+
+
+def verify(*, session: Session, batch: int = 5000) -> Verification:
+    """Walk the chain from the first entry; stop at the first entry that does not hold."""
+    expected_sequence = 1
+    previous = GENESIS
+    count = 0
+    last_sequence = 0
+    while True:
+        rows = session.scalars(
+            select(AuditEntryRow)
+            .where(AuditEntryRow.sequence >= expected_sequence)
+            .order_by(AuditEntryRow.sequence)
+            .limit(batch)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            problem = _entry_problem(row, expected_sequence, previous)
+            if problem is not None:
+                return Verification(False, count, row.sequence, problem, previous)
+            previous = row.entry_digest
+            expected_sequence += 1
+            last_sequence = row.sequence
+            count += 1
+    head = session.get(AuditHeadRow, HEAD_ID)
+    if head is None or head.sequence != last_sequence or head.entry_digest != previous:
+        return Verification(
+            False,
+            count,
+            last_sequence + 1,
+            "the log ends before the last entry recorded in its head",
+            previous,
+        )
+    return Verification(True, count, None, None, previous)
+
+
+def _entry_problem(row: AuditEntryRow, expected_sequence: int, previous: str) -> str | None:
+    if row.sequence != expected_sequence:
+        return f"entry {expected_sequence} is missing"
+    if sha256(row.payload) != row.payload_digest:
+        return "the payload does not match its digest"
+    if row.previous_digest != previous:
+        return "the entry does not follow the previous entry"
+    recomputed = entry_digest(
+        sequence=row.sequence,
+        recorded_at=row.recorded_at,
+        actor=row.actor,
+        action=row.action,
+        payload_digest=row.payload_digest,
+        previous_digest=row.previous_digest,
+    )
+    if recomputed != row.entry_digest:
+        return "the entry does not match its digest"
+    return None

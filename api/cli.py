@@ -1,0 +1,81 @@
+"""`placement serve` and `placement token create`: the service's commands.
+
+Heavy imports (FastAPI, SQLAlchemy, uvicorn) stay inside the handlers so that the engine's
+commands start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+Handler = Callable[[argparse.Namespace], int]
+ROLES = ("allocator", "reviewer", "analyst", "auditor", "admin")
+MAX_NAME = 200
+
+
+def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], Handler]]) -> None:
+    serve = subparsers.add_parser("serve", help="run the placement service (HTTP API, /docs)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--database-url",
+        help="store URL (default: $DATABASE_URL, else the SQLite file ./placement.sqlite3)",
+    )
+    command("serve")(_serve)
+
+    token = subparsers.add_parser("token", help="manage API bearer tokens")
+    actions = token.add_subparsers(dest="token_command", required=True)
+    create = actions.add_parser("create", help="create a token and print it once")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--name", required=True, help="who or what uses the token (in the audit log)")
+    create.add_argument("--database-url", help="store URL (default as for `serve`)")
+    command("token")(_token)
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from api.settings import Settings
+
+    if args.database_url:
+        return Settings(database_url=args.database_url)
+    return Settings()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    logging.getLogger("api").setLevel(logging.INFO)
+    app = create_app(_settings(args))
+    # uvicorn's access log prints request paths, and ids in paths are convict data: it stays
+    # off; api.access logs route templates instead.
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from api import store
+    from api.auth import Role, create_token
+
+    name = args.name.strip()
+    if not name or len(name) > MAX_NAME or "\x00" in name:
+        sys.stderr.write(f"placement: --name must be 1 to {MAX_NAME} characters\n")
+        return 2
+    settings = _settings(args)
+    opened = store.Store.open(
+        settings.database_url,
+        regions_path=settings.regions_path,
+        facilities_path=settings.facilities_path,
+    )
+    try:
+        with opened.sessions() as session, store.writing(session):
+            token = create_token(session=session, role=Role(args.role), name=name)
+    finally:
+        opened.close()
+    sys.stdout.write(token + "\n")
+    sys.stderr.write(f"Token for {name} ({args.role}) created; it is shown only this once.\n")
+    return 0

@@ -1,0 +1,38 @@
+"""The service's configuration: one `Settings`, read from the environment.
+
+`DATABASE_URL` selects the store (a SQLite file by default, PostgreSQL with
+`postgresql+psycopg://...`); the other knobs carry the `PLACEMENT_` prefix. Solver knobs stay in
+`optimizer.domain.SolveOptions`, not here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///placement.sqlite3"
+"""A SQLite file `placement.sqlite3` in the working directory."""
+
+MAX_BATCH_CONVICTS = 50_000
+"""Largest batch one run accepts; a larger one is answered with 413."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PLACEMENT_", populate_by_name=True, extra="ignore")
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("DATABASE_URL", "PLACEMENT_DATABASE_URL", "database_url"),
+        description="SQLAlchemy URL of the store: sqlite:///path or postgresql+psycopg://...",
+    )
+    max_batch_convicts: int = Field(default=MAX_BATCH_CONVICTS, gt=0)
+    max_upload_bytes: int = Field(default=32 * 1024 * 1024, gt=0, description="largest CSV upload")
+    regions_path: Path | None = Field(default=None, description="regions CSV to seed from (default: bundled)")
+    facilities_path: Path | None = Field(
+        default=None, description="facilities CSV to seed from (default: bundled)"
+    )
+    token_cache_s: float = Field(
+        default=30.0, ge=0, description="seconds a verified token is trusted without a lookup"
+    )

@@ -1,0 +1,615 @@
+"""The store: SQLAlchemy 2 tables and keyword-only functions over them.
+
+A SQLite file by default, PostgreSQL by `DATABASE_URL`; the schema comes from the Alembic
+revisions in `api/migrations`, applied at start. Every change is one transaction opened with
+`writing(session)`: on SQLite that transaction takes the write lock at BEGIN (BEGIN IMMEDIATE),
+on PostgreSQL the rows it will change are locked with SELECT ... FOR UPDATE, and on both an
+occupancy change is a compare-and-set on the facility's version, so no place is booked twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Uuid,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from api.errors import ConflictError, NotFoundError
+
+logger = logging.getLogger(__name__)
+
+WRITE = "placement_write"
+"""Execution option that marks a connection's transaction as a writing one (BEGIN IMMEDIATE)."""
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class RegionRow(Base):
+    __tablename__ = "regions"
+
+    region: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    centre: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    population: Mapped[int] = mapped_column(BigInteger)
+
+
+class FacilityRow(Base):
+    """A facility with its current occupancy; `version` counts occupancy changes."""
+
+    __tablename__ = "facilities"
+    __table_args__ = (
+        CheckConstraint("occupied >= 0 AND occupied <= capacity", name="occupied_within_capacity"),
+    )
+
+    facility_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    region: Mapped[str] = mapped_column(ForeignKey("regions.region"), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    security_level: Mapped[str] = mapped_column(String(16))
+    sex: Mapped[str] = mapped_column(String(1))
+    age_category: Mapped[str] = mapped_column(String(16))
+    capacity: Mapped[int] = mapped_column(Integer)
+    occupied: Mapped[int] = mapped_column(Integer)
+    medical_profile: Mapped[str] = mapped_column(String(64))
+    for_former_officers: Mapped[bool] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class RunRow(Base):
+    """One allocation run: its options, summary and run-level facts; `status` solved/committed."""
+
+    __tablename__ = "runs"
+
+    run_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_by: Mapped[str] = mapped_column(String(300))
+    objective: Mapped[str] = mapped_column(String(32))
+    distance: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    convicts: Mapped[int] = mapped_column(Integer)
+    placed: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    request_digest: Mapped[str] = mapped_column(String(64))
+    committed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    committed_by: Mapped[str | None] = mapped_column(String(300))
+
+
+class RunFacilityRow(Base):
+    """A facility as the run saw it when solved: the snapshot a commit is checked against."""
+
+    __tablename__ = "run_facilities"
+
+    run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("runs.run_id"), primary_key=True)
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.facility_id"), primary_key=True)
+    occupied_at_solve: Mapped[int] = mapped_column(Integer)
+    version_at_solve: Mapped[int] = mapped_column(Integer)
+    placed: Mapped[int] = mapped_column(Integer)
+
+
+class PlacementRow(Base):
+    """One convict's placement in a run, with its structured explanation (one lookup to read)."""
+
+    __tablename__ = "placements"
+    __table_args__ = (
+        Index("ix_placements_run_convict", "run_id", "convict_id", unique=True),
+        Index("ix_placements_run_facility", "run_id", "facility_id"),
+        Index("ix_placements_run_region", "run_id", "facility_region"),
+        Index("ix_placements_run_home_region", "run_id", "home_region"),
+    )
+
+    run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("runs.run_id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convict_id: Mapped[str] = mapped_column(String)
+    home_region: Mapped[str] = mapped_column(String(16))
+    facility_id: Mapped[str | None] = mapped_column(String(64))
+    facility_region: Mapped[str | None] = mapped_column(String(16))
+    distance_km: Mapped[float | None] = mapped_column(Float)
+    unplaced_reason: Mapped[str | None] = mapped_column(String(64))
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AuditEntryRow(Base):
+    """One entry of the hash-chained log; `recorded_at` and `payload` are kept as hashed text."""
+
+    __tablename__ = "audit_log"
+
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    recorded_at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    payload_digest: Mapped[str] = mapped_column(String(64))
+    previous_digest: Mapped[str] = mapped_column(String(64))
+    entry_digest: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The single row naming the log's last entry: appends lock it, verification compares it."""
+
+    __tablename__ = "audit_head"
+
+    head_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sequence: Mapped[int] = mapped_column(Integer)
+    entry_digest: Mapped[str] = mapped_column(String(64))
+
+
+class ApiTokenRow(Base):
+    """A bearer token, kept only as its SHA-256 digest."""
+
+    __tablename__ = "api_tokens"
+
+    token_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- engine, sessions, transactions -------------------------------------------------------
+
+
+def create_store_engine(database_url: str) -> Engine:
+    """An engine for the URL; SQLite gets WAL, a busy timeout and explicit BEGINs."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=10,
+        max_overflow=40,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        writing_transaction = connection.get_execution_options().get(WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing_transaction else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def writing(session: Session) -> Iterator[Session]:
+    """One write transaction: committed at the end, rolled back on any error.
+
+    Any read transaction the session had is ended first, so the writer starts from fresh data.
+    """
+    if session.in_transaction():
+        session.rollback()
+    session.connection(execution_options={WRITE: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def for_update(session: Session) -> bool:
+    """Whether SELECT ... FOR UPDATE means anything here (SQLite serialises writers instead)."""
+    return session.get_bind().dialect.name != "sqlite"
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values: numpy scalars become Python ones, NaN and infinities become null."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+# --- schema and seed ----------------------------------------------------------------------
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (a no-op when it is there)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.connect() as connection:
+        connection = connection.execution_options(**{WRITE: True})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        connection.commit()
+
+
+def seed(
+    *, session: Session, regions_path: Path | None = None, facilities_path: Path | None = None
+) -> bool:
+    """Fill an empty store from the national data set in one transaction; False if not empty."""
+    from api import audit
+    from optimizer.data import read_facilities, read_regions
+
+    with writing(session):
+        if session.scalar(select(func.count()).select_from(RegionRow)):
+            return False
+        regions = read_regions(regions_path)
+        facilities = read_facilities(facilities_path, regions)
+        session.execute(insert(RegionRow), jsonable(regions.to_dict(orient="records")))
+        facility_rows = jsonable(facilities.to_dict(orient="records"))
+        for row in facility_rows:
+            row["version"] = 0
+        session.execute(insert(FacilityRow), facility_rows)
+        audit.append(
+            session,
+            "system",
+            "store.seeded",
+            {
+                "regions": len(regions),
+                "facilities": len(facilities),
+                "capacity": int(facilities["capacity"].sum()),
+                "occupied": int(facilities["occupied"].sum()),
+            },
+        )
+    logger.info("store seeded with %d regions and %d facilities", len(regions), len(facilities))
+    return True
+
+
+# --- regions and facilities ---------------------------------------------------------------
+
+
+def list_regions(*, session: Session) -> Sequence[RegionRow]:
+    return session.scalars(select(RegionRow).order_by(RegionRow.region)).all()
+
+
+def list_facilities(
+    *, session: Session, region: str | None = None, security_level: str | None = None
+) -> Sequence[FacilityRow]:
+    query = select(FacilityRow).order_by(FacilityRow.facility_id)
+    if region is not None:
+        query = query.where(FacilityRow.region == region)
+    if security_level is not None:
+        query = query.where(FacilityRow.security_level == security_level)
+    return session.scalars(query).all()
+
+
+def get_facility(*, session: Session, facility_id: str) -> FacilityRow:
+    facility = session.get(FacilityRow, facility_id)
+    if facility is None:
+        raise NotFoundError("Facility not found")
+    return facility
+
+
+REGION_COLUMNS = ("region", "name", "centre", "lat", "lon", "population")
+FACILITY_COLUMNS = (
+    "facility_id",
+    "name",
+    "region",
+    "lat",
+    "lon",
+    "security_level",
+    "sex",
+    "age_category",
+    "capacity",
+    "occupied",
+    "medical_profile",
+    "for_former_officers",
+)
+
+
+@dataclass(frozen=True)
+class Network:
+    """Regions and facilities as validated engine tables, with each facility's version."""
+
+    regions: pd.DataFrame
+    facilities: pd.DataFrame
+    versions: dict[str, int]
+
+
+def read_network(*, session: Session) -> Network:
+    """The current network, validated by the engine's own rules as any input would be."""
+    from optimizer.data import records_table, validate_facilities, validate_regions
+
+    region_rows = list_regions(session=session)
+    facility_rows = list_facilities(session=session)
+    regions = validate_regions(
+        records_table([{c: getattr(r, c) for c in REGION_COLUMNS} for r in region_rows]),
+        file="regions (store)",
+    )
+    facilities = validate_facilities(
+        records_table([{c: getattr(f, c) for c in FACILITY_COLUMNS} for f in facility_rows]),
+        regions,
+        file="facilities (store)",
+    )
+    return Network(regions, facilities, {f.facility_id: f.version for f in facility_rows})
+
+
+def set_occupancy(*, session: Session, facility_id: str, occupied: int, actor: str) -> FacilityRow:
+    """Set one facility's occupancy (inside `writing`); out of 0..capacity is an input error."""
+    from api import audit
+    from optimizer.domain import InputError, Problem
+
+    facility = session.get(FacilityRow, facility_id, with_for_update=for_update(session))
+    if facility is None:
+        raise NotFoundError("Facility not found")
+    if not 0 <= occupied <= facility.capacity:
+        raise InputError(
+            [
+                Problem(
+                    "request",
+                    None,
+                    "occupied",
+                    f"{occupied} is outside 0 to the facility's capacity ({facility.capacity})",
+                )
+            ]
+        )
+    previous = facility.occupied
+    facility.occupied = occupied
+    facility.version += 1
+    audit.append(
+        session,
+        actor,
+        "facility.occupancy-changed",
+        {"facility_id": facility_id, "occupied_before": previous, "occupied": occupied},
+    )
+    session.flush()
+    return facility
+
+
+# --- runs ---------------------------------------------------------------------------------
+
+SOLVED = "solved"
+COMMITTED = "committed"
+
+
+def get_run(*, session: Session, run_id: uuid.UUID) -> RunRow:
+    run = session.get(RunRow, run_id)
+    if run is None:
+        raise NotFoundError("Run not found")
+    return run
+
+
+def find_run_by_key(*, session: Session, idempotency_key: str) -> RunRow | None:
+    return session.scalar(select(RunRow).where(RunRow.idempotency_key == idempotency_key))
+
+
+def list_runs(*, session: Session, offset: int, limit: int) -> tuple[Sequence[RunRow], int]:
+    total = session.scalar(select(func.count()).select_from(RunRow)) or 0
+    rows = session.scalars(
+        select(RunRow).order_by(RunRow.created_at.desc(), RunRow.run_id).offset(offset).limit(limit)
+    ).all()
+    return rows, total
+
+
+def insert_run(
+    *,
+    session: Session,
+    run: RunRow,
+    snapshot: Sequence[Mapping[str, Any]],
+    placements: Sequence[Mapping[str, Any]],
+) -> None:
+    """Add a solved run, its facility snapshot and its placements (inside `writing`)."""
+    session.add(run)
+    session.flush()
+    if snapshot:
+        session.execute(insert(RunFacilityRow), [{"run_id": run.run_id, **s} for s in snapshot])
+    if placements:
+        session.execute(insert(PlacementRow), [{"run_id": run.run_id, **p} for p in placements])
+
+
+def commit_run(*, session: Session, run_id: uuid.UUID, actor: str) -> RunRow:
+    """Turn a solved run's placements into occupancy, all or nothing (inside `writing`).
+
+    Refused when the run is committed already, or when any facility it places convicts in has
+    changed since the run was solved (version compare-and-set, locked rows on PostgreSQL).
+    """
+    from api import audit
+
+    lock = for_update(session)
+    run = session.get(RunRow, run_id, with_for_update=lock)
+    if run is None:
+        raise NotFoundError("Run not found")
+    if run.status == COMMITTED:
+        raise ConflictError("Run already committed")
+    used = session.scalars(
+        select(RunFacilityRow)
+        .where(RunFacilityRow.run_id == run_id, RunFacilityRow.placed > 0)
+        .order_by(RunFacilityRow.facility_id)
+    ).all()
+    if lock and used:
+        session.execute(
+            select(FacilityRow.facility_id)
+            .where(FacilityRow.facility_id.in_([u.facility_id for u in used]))
+            .order_by(FacilityRow.facility_id)
+            .with_for_update()
+        )
+    for snapshot in used:
+        changed = session.execute(
+            update(FacilityRow)
+            .where(
+                FacilityRow.facility_id == snapshot.facility_id,
+                FacilityRow.version == snapshot.version_at_solve,
+                FacilityRow.occupied + snapshot.placed <= FacilityRow.capacity,
+            )
+            .values(occupied=FacilityRow.occupied + snapshot.placed, version=FacilityRow.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(changed, "rowcount", 0) != 1:
+            raise ConflictError("Occupancy changed since the run was solved")
+    committed = session.execute(
+        update(RunRow)
+        .where(RunRow.run_id == run_id, RunRow.status == SOLVED)
+        .values(status=COMMITTED, committed_at=now(), committed_by=actor)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(committed, "rowcount", 0) != 1:
+        raise ConflictError("Run already committed")
+    audit.append(
+        session,
+        actor,
+        "run.committed",
+        {
+            "run_id": str(run_id),
+            "placed": {u.facility_id: u.placed for u in used},
+            "facility_versions": {u.facility_id: u.version_at_solve + 1 for u in used},
+        },
+    )
+    session.flush()
+    session.refresh(run)
+    return run
+
+
+def list_placements(
+    *,
+    session: Session,
+    run_id: uuid.UUID,
+    region: str | None,
+    home_region: str | None,
+    facility_id: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[Any], int]:
+    """A page of a run's placements in input order, without the explanations."""
+    columns = (
+        PlacementRow.convict_id,
+        PlacementRow.home_region,
+        PlacementRow.facility_id,
+        PlacementRow.facility_region,
+        PlacementRow.distance_km,
+        PlacementRow.unplaced_reason,
+    )
+    conditions = [PlacementRow.run_id == run_id]
+    if region is not None:
+        conditions.append(PlacementRow.facility_region == region)
+    if home_region is not None:
+        conditions.append(PlacementRow.home_region == home_region)
+    if facility_id is not None:
+        conditions.append(PlacementRow.facility_id == facility_id)
+    total = session.scalar(select(func.count()).select_from(PlacementRow).where(*conditions)) or 0
+    rows = session.execute(
+        select(*columns).where(*conditions).order_by(PlacementRow.position).offset(offset).limit(limit)
+    ).all()
+    return rows, total
+
+
+def get_placement(*, session: Session, run_id: uuid.UUID, convict_id: str) -> PlacementRow:
+    placement = session.scalar(
+        select(PlacementRow).where(PlacementRow.run_id == run_id, PlacementRow.convict_id == convict_id)
+    )
+    if placement is None:
+        if session.get(RunRow, run_id) is None:
+            raise NotFoundError("Run not found")
+        raise NotFoundError("Placement not found")
+    return placement
+
+
+# --- tokens -------------------------------------------------------------------------------
+
+
+def add_token(*, session: Session, name: str, role: str, token_digest: str) -> ApiTokenRow:
+    token = ApiTokenRow(
+        token_id=uuid.uuid4(), name=name, role=role, token_digest=token_digest, created_at=now()
+    )
+    session.add(token)
+    session.flush()
+    return token
+
+
+def find_token(*, session: Session, token_digest: str) -> ApiTokenRow | None:
+    return session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_digest == token_digest))
+
+
+# --- the store as a whole -----------------------------------------------------------------
+
+
+@dataclass
+class Store:
+    """An engine and its session factory, with the schema migrated and the network seeded."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def open(
+        cls,
+        database_url: str,
+        *,
+        regions_path: Path | None = None,
+        facilities_path: Path | None = None,
+    ) -> Store:
+        engine = create_store_engine(database_url)
+        migrate(engine)
+        store = cls(engine, sessionmaker(engine, expire_on_commit=False))
+        with store.sessions() as session:
+            seed(session=session, regions_path=regions_path, facilities_path=facilities_path)
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,152 @@
+"""Policy benchmark speed and the bundled policies' effects, side by side.
+
+Times each bundled policy in steady state (the whole national population allocated from
+scratch) and as a 52-week flow of weekly batches, and prints what the medium+maximum merger
+changes. Targets: five policies at steady state in under 10 s, one 52-week flow in under 30 s.
+
+    python benchmarks/policies.py [--seeds 1] [--weeks 52] [--batch 600] [--distance rail]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+
+import pandas as pd
+
+from optimizer.data import DATA_DIR, read_facilities, read_regions
+from optimizer.domain import DistanceKind
+from optimizer.policies import (
+    Mode,
+    paired_effects,
+    read_policy,
+    read_standing_population,
+    run_benchmark,
+)
+
+POLICIES = (
+    "baseline",
+    "merge-medium-maximum",
+    "merge-maximum-extreme",
+    "single-cell",
+    "merge-medium-maximum-single-cell",
+)
+STEADY_TARGET_S = 10.0
+FLOW_TARGET_S = 30.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--batch", type=int, default=600)
+    parser.add_argument(
+        "--distance", choices=[d.value for d in DistanceKind], default=DistanceKind.GREAT_CIRCLE
+    )
+    args = parser.parse_args()
+
+    regions = read_regions()
+    facilities = read_facilities(None, regions)
+    population = read_standing_population(regions, facilities)
+    policies = [
+        read_policy(DATA_DIR / "policies" / f"{n}.toml", facilities, regions) for n in POLICIES
+    ]
+    seeds = list(range(args.seeds))
+    distance = DistanceKind(args.distance)
+    source = (
+        f"population file ({len(population):,} convicts)"
+        if population is not None
+        else (f"synthetic cohorts of {int(facilities['occupied'].sum()):,}")
+    )
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    )
+    print(
+        f"Population: {source}; seeds {seeds}; {args.weeks} weeks of {args.batch}; {distance.value}"
+    )
+
+    run_benchmark(
+        policies[:1],
+        population,
+        regions,
+        facilities,
+        seeds=[0],
+        weeks=1,
+        batch=10,
+        distance=distance,
+    )  # warm-up: rail network, imports
+
+    rows, metrics = [], []
+    steady_total = 0.0
+    for policy in policies:
+        started = time.perf_counter()
+        steady = run_benchmark(
+            [policy],
+            population,
+            regions,
+            facilities,
+            seeds=seeds,
+            weeks=0,
+            modes=[Mode.STEADY],
+            distance=distance,
+        )
+        steady_s = time.perf_counter() - started
+        started = time.perf_counter()
+        flow = run_benchmark(
+            [policy],
+            population,
+            regions,
+            facilities,
+            seeds=seeds,
+            weeks=args.weeks,
+            batch=args.batch,
+            modes=[Mode.FLOW],
+            distance=distance,
+        )
+        flow_s = time.perf_counter() - started
+        steady_total += steady_s
+        metrics += [steady.metrics, flow.metrics]
+        s, f = steady.metrics.mean(numeric_only=True), flow.metrics.mean(numeric_only=True)
+        rows.append(
+            {
+                "policy": policy.name,
+                "steady s": f"{steady_s:.2f}",
+                "flow s": f"{flow_s:.2f}",
+                "steady home": f"{s['home_share']:.1%}",
+                "steady total km": f"{s['total_km']:,.0f}",
+                "steady unplaced": f"{s['unplaced']:,.0f}",
+                "flow home": f"{f['home_share']:.1%}",
+                "flow total km": f"{f['total_km']:,.0f}",
+                "flow unplaced": f"{f['unplaced']:,.0f}",
+            }
+        )
+    print()
+    print(pd.DataFrame(rows).to_string(index=False))
+    flow_max = max(float(r["flow s"]) for r in rows)
+    print()
+    print(
+        f"Five policies at steady state: {steady_total:.2f} s (target < {STEADY_TARGET_S:.0f} s, "
+        f"ratio {steady_total / STEADY_TARGET_S:.2f})."
+    )
+    print(
+        f"{args.weeks}-week flow, slowest policy: {flow_max:.2f} s (target < {FLOW_TARGET_S:.0f} s, "
+        f"ratio {flow_max / FLOW_TARGET_S:.2f})."
+    )
+
+    effects = paired_effects(pd.concat(metrics, ignore_index=True), "baseline")
+    merger = effects[effects["policy"] == "merge-medium-maximum"].set_index(["mode", "metric"])
+    print()
+    for mode in (Mode.STEADY, Mode.FLOW):
+        home = merger.loc[(mode.value, "home_share")]
+        total = merger.loc[(mode.value, "total_km")]
+        print(
+            f"Merger of medium and maximum security ({mode.value}): home-region share "
+            f"{home['reference']:.1%} -> {home['value']:.1%} ({100 * home['change']:+.1f} pp); "
+            f"total distance {total['reference']:,.0f} -> {total['value']:,.0f} km "
+            f"({total['relative']:+.1%})."
+        )
+
+
+if __name__ == "__main__":
+    main()

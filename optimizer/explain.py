@@ -1,0 +1,463 @@
+"""Explanations computed from a Solution: why this facility, why not a closer one, what would change.
+
+Every figure is exact. For a min-cost-flow run the explanations read the optimal residual
+graph's shortest paths (kept on the Solution as `Potentials`), so nothing is solved again:
+
+- forcing one convict of group g into facility f changes the weighted total by
+  cost(g, f) + shortest residual path f -> g (the cheapest way to absorb the move);
+- one more place at f changes it by min(0, shortest residual path sink -> f).
+
+Weighted changes split back into (unplaced, away from home, metres) by `split_cost`. The tests
+prove each figure by re-solving. Runs solved by the integer model (co-defendants) carry no
+potentials; their explanations say so and leave the forced-move figures out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from optimizer.messages import message
+from optimizer.model import Solution, split_cost
+from optimizer.rules import ELIGIBILITY_RULES, RULES, eligibility, first_failed_rule
+
+SCHEMA = "placement-explanation/1"
+
+IMPOSSIBLE = (0, 0, -1)
+"""Marks a move that no reallocation can make room for (a facility with no place at all)."""
+
+Explanation = dict[str, Any]
+
+
+@dataclass
+class _Run:
+    """Facts shared by all explanations of one run, computed once."""
+
+    solution: Solution
+    regions: pd.DataFrame
+
+    @cached_property
+    def region_name(self) -> dict[str, str]:
+        return dict(zip(self.regions["region"], self.regions["name"], strict=True))
+
+    @cached_property
+    def allowed(self) -> npt.NDArray[np.bool_]:
+        return eligibility(self.solution.classes, self.solution.facilities)
+
+    @cached_property
+    def excluded_by(self) -> list[dict[str, int]]:
+        failed = first_failed_rule(self.solution.classes, self.solution.facilities)
+        return [
+            {rule.id: int((row == rule.id).sum()) for rule in ELIGIBILITY_RULES if (row == rule.id).any()}
+            for row in failed
+        ]
+
+    @cached_property
+    def unplaced_per_group(self) -> npt.NDArray[np.int64]:
+        s = self.solution
+        return np.bincount(s.group_of[s.facility_of < 0], minlength=len(s.groups)).astype(np.int64)
+
+    @cached_property
+    def group_flows(self) -> dict[int, dict[int, int]]:
+        """Per group, facility -> convicts placed there (from the placements themselves)."""
+        s = self.solution
+        placed = s.facility_of >= 0
+        pairs = pd.DataFrame({"g": s.group_of[placed], "f": s.facility_of[placed]}).value_counts()
+        flows: dict[int, dict[int, int]] = {}
+        for (g, f), n in pairs.items():
+            flows.setdefault(int(g), {})[int(f)] = int(n)
+        return flows
+
+    @cached_property
+    def used_by(self) -> dict[int, list[dict[str, Any]]]:
+        """Per facility, who took its free places in this run, by home region."""
+        s = self.solution
+        placed = s.facility_of >= 0
+        table = pd.DataFrame(
+            {
+                "facility": s.facility_of[placed],
+                "region": s.convicts["home_region"].to_numpy()[placed],
+                "km": s.distance_m[placed] / 1000.0,
+            }
+        )
+        result: dict[int, list[dict[str, Any]]] = {}
+        stats = table.groupby(["facility", "region"])["km"].agg(["size", "mean", "max"]).reset_index()
+        stats = stats.sort_values(["facility", "size"], ascending=[True, False])
+        for row in stats.itertuples(index=False):
+            result.setdefault(int(row.facility), []).append(
+                {
+                    "home_region": row.region,
+                    "convicts": int(row.size),
+                    "mean_distance_km": round(float(row.mean), 1),
+                    "max_distance_km": round(float(row.max), 1),
+                }
+            )
+        return result
+
+    @cached_property
+    def class_shortage(self) -> list[dict[str, int]]:
+        s = self.solution
+        class_of = s.groups["class"].to_numpy()[s.group_of]
+        convicts = np.bincount(class_of, minlength=len(s.classes))
+        free = (self.allowed * s.free[None, :]).sum(axis=1)
+        return [
+            {"convicts": int(n), "free": int(f), "short": int(max(0, n - f))}
+            for n, f in zip(convicts, free, strict=True)
+        ]
+
+    def forced_change(self, group: int, facility: int) -> tuple[int, int, int] | None:
+        """(unplaced, away, metres) change of the total if one of `group` is forced into `facility`."""
+        s = self.solution
+        potentials = s.potentials
+        if potentials is None:
+            return None
+        block, row = s.block_of_group(group)
+        column = int(np.flatnonzero(block.facilities == facility)[0])
+        between = potentials.between
+        exits = [
+            between[facility, f] - block.cost[row, int(np.flatnonzero(block.facilities == f)[0])]
+            for f in self.group_flows.get(group, {})
+        ]
+        if self.unplaced_per_group[group] > 0:
+            exits.append(between[facility, potentials.sink_node] - s.unplaced_penalty)
+        change = float(block.cost[row, column]) + min(exits)
+        return split_cost(change, s) if np.isfinite(change) else IMPOSSIBLE
+
+    def one_more_place_change(self, group: int, facility: int) -> tuple[int, int, int] | None:
+        """Change of the total if `facility` had one more place and one of `group` took it."""
+        s = self.solution
+        potentials = s.potentials
+        if potentials is None:
+            return None
+        block, row = s.block_of_group(group)
+        column = int(np.flatnonzero(block.facilities == facility)[0])
+        sink = potentials.sink_node
+        exits = [
+            potentials.between[sink, f] - block.cost[row, int(np.flatnonzero(block.facilities == f)[0])]
+            for f in self.group_flows.get(group, {})
+        ]
+        if self.unplaced_per_group[group] > 0:
+            exits.append(-float(s.unplaced_penalty))
+        change = float(block.cost[row, column]) + min(exits)
+        return split_cost(change, s)
+
+    def shadow_price(self, facility: int) -> tuple[int, int, int] | None:
+        potentials = self.solution.potentials
+        if potentials is None:
+            return None
+        return split_cost(min(0.0, float(potentials.between[potentials.sink_node, facility])), self.solution)
+
+
+def _change(parts: tuple[int, int, int] | None) -> dict[str, Any] | None:
+    """A change of the total as data; `possible` is false when no free place can be made."""
+    if parts is None:
+        return None
+    if parts == IMPOSSIBLE:
+        return {"possible": False}
+    unplaced, away, metres = parts
+    return {
+        "possible": True,
+        "total_distance_change_km": round(metres / 1000.0, 3),
+        "unplaced_change": unplaced,
+        "away_from_home_change": away,
+    }
+
+
+def explain_convict(solution: Solution, regions: pd.DataFrame, convict: int) -> Explanation:
+    """The structured explanation of one convict's placement (by row in the input)."""
+    return _explain(_Run(solution, regions), convict)
+
+
+def explain_all(solution: Solution, regions: pd.DataFrame) -> list[Explanation]:
+    """Explanations for every convict, in input order."""
+    run = _Run(solution, regions)
+    return [_explain(run, i) for i in range(len(solution.convicts))]
+
+
+def _explain(run: _Run, i: int) -> Explanation:
+    s = run.solution
+    c = s.convicts.iloc[i]
+    group = int(s.group_of[i])
+    class_index = int(s.groups["class"].iat[group])
+    block, row = s.block_of_group(group)
+    facilities = s.facilities
+    assigned = int(s.facility_of[i])
+    distances_km = block.distance_m[row] / 1000.0
+    order = np.argsort(block.distance_m[row], kind="stable")
+    left = s.free - s.used
+
+    profile = {
+        "sex": c["sex"],
+        "age": int(c["age"]),
+        "age_category": c["age_category"],
+        "security_level": c["security_level"],
+        "home_region": c["home_region"],
+        "home_lat": float(c["home_lat"]),
+        "home_lon": float(c["home_lon"]),
+        "medical_need": c["medical_need"] or None,
+        "former_officer": bool(c["former_officer"]),
+        "case_id": c["case_id"] or None,
+    }
+    rules = ["same-security-level", "same-sex", "same-age-category"]
+    if c["medical_need"]:
+        rules.append("medical-profile")
+    rules += ["former-officer-separation", "capacity"]
+    if c["case_id"]:
+        rules.append("co-defendant-separation")
+    rules += ["home-region-first", "close-to-home"]
+
+    home_region = c["home_region"]
+    in_home = np.flatnonzero(facilities["region"].to_numpy()[block.facilities] == home_region)
+    home_facilities = [str(facilities["facility_id"].iat[int(block.facilities[k])]) for k in in_home]
+
+    explanation: Explanation = {
+        "schema": SCHEMA,
+        "convict_id": c["convict_id"],
+        "profile": profile,
+        "rules": [
+            {"id": r, "wording": RULES[r].wording, "legal_source": RULES[r].legal_source} for r in rules
+        ],
+        "eligible": {
+            "count": len(block.facilities),
+            "total_facilities": len(facilities),
+            "excluded_by_rule": run.excluded_by[class_index],
+        },
+        "home_region": {
+            "region": home_region,
+            "eligible_facilities": home_facilities,
+            "all_full": bool(home_facilities) and all(left[block.facilities[k]] <= 0 for k in in_home),
+        },
+        "placement": None,
+        "unplaced": None,
+        "closer_facilities": [],
+        "smallest_change": None,
+        "method": s.method,
+        "exact_by": "potentials" if s.potentials is not None else None,
+    }
+
+    if assigned >= 0:
+        column = int(np.flatnonzero(block.facilities == assigned)[0])
+        my_km = float(distances_km[column])
+        explanation["placement"] = {
+            "facility_id": facilities["facility_id"].iat[assigned],
+            "name": facilities["name"].iat[assigned],
+            "region": facilities["region"].iat[assigned],
+            "distance_km": round(my_km, 3),
+            "rank": int((block.distance_m[row] < block.distance_m[row, column]).sum()) + 1,
+            "in_home_region": bool(facilities["region"].iat[assigned] == home_region),
+        }
+        closer = [int(k) for k in order if block.distance_m[row, k] < block.distance_m[row, column]]
+    else:
+        reason = s.placements["unplaced_reason"].iat[i]
+        explanation["unplaced"] = {"reason": reason, "shortage": run.class_shortage[class_index]}
+        closer = [int(k) for k in order]
+
+    for k in closer:
+        f = int(block.facilities[k])
+        explanation["closer_facilities"].append(
+            {
+                "facility_id": facilities["facility_id"].iat[f],
+                "name": facilities["name"].iat[f],
+                "region": facilities["region"].iat[f],
+                "distance_km": round(float(distances_km[k]), 3),
+                "free_places_before": int(s.free[f]),
+                "placed_in_run": int(s.used[f]),
+                "full": bool(left[f] <= 0),
+                "used_by": run.used_by.get(f, []),
+                "forced_move": _change(run.forced_change(group, f)),
+            }
+        )
+
+    if closer:
+        nearest = int(block.facilities[closer[0]])
+        explanation["smallest_change"] = {
+            "kind": "one-more-place",
+            "facility_id": facilities["facility_id"].iat[nearest],
+            "name": facilities["name"].iat[nearest],
+            "effect": _change(run.one_more_place_change(group, nearest)),
+            "facility_shadow_price": _change(run.shadow_price(nearest)),
+        }
+    elif assigned >= 0:
+        explanation["smallest_change"] = {"kind": "none-needed"}
+    else:
+        explanation["smallest_change"] = {"kind": "no-facility-of-type"}
+    return explanation
+
+
+def run_facts(solution: Solution, regions: pd.DataFrame) -> dict[str, Any]:
+    """Run level: each facility's shadow price and utilisation; each region's home share."""
+    run = _Run(solution, regions)
+    f = solution.facilities
+    facilities = []
+    for j in range(len(f)):
+        capacity = int(f["capacity"].iat[j])
+        occupied_after = int(f["occupied"].iat[j]) + int(solution.used[j])
+        facilities.append(
+            {
+                "facility_id": f["facility_id"].iat[j],
+                "region": f["region"].iat[j],
+                "free_places_before": int(solution.free[j]),
+                "placed_in_run": int(solution.used[j]),
+                "utilisation": round(occupied_after / capacity, 4) if capacity else None,
+                "one_more_place": _change(run.shadow_price(j)),
+            }
+        )
+    placed = solution.facility_of >= 0
+    facility_region = f["region"].to_numpy()[np.maximum(solution.facility_of, 0)]
+    home = solution.convicts["home_region"].to_numpy()
+    regions_out = []
+    for code in regions["region"]:
+        mine = home == code
+        n = int(mine.sum())
+        at_home = int((mine & placed & (facility_region == code)).sum())
+        regions_out.append(
+            {
+                "region": code,
+                "convicts": n,
+                "placed": int((mine & placed).sum()),
+                "placed_home": at_home,
+                "home_share": round(at_home / n, 4) if n else None,
+            }
+        )
+    return {"facilities": facilities, "regions": regions_out, "method": solution.method}
+
+
+def render_explanation(explanation: Explanation, lang: str = "en", regions: pd.DataFrame | None = None) -> str:
+    """The explanation in words, from the message catalogue."""
+    names = dict(zip(regions["region"], regions["name"], strict=True)) if regions is not None else {}
+    p = explanation["profile"]
+    words = {
+        "sex_word": message(f"sex.{p['sex']}", lang),
+        "age_word": message(f"age.{p['age_category']}", lang),
+    }
+    lines = [
+        message("title", lang, convict_id=explanation["convict_id"]),
+        message(
+            "profile",
+            lang,
+            **words,
+            age=p["age"],
+            security_level=p["security_level"],
+            home_region=p["home_region"],
+            home_region_name=names.get(p["home_region"], p["home_region"]),
+            need=message("need", lang, medical_need=p["medical_need"]) if p["medical_need"] else "",
+            officer=message("officer", lang) if p["former_officer"] else "",
+            case=message("case", lang, case_id=p["case_id"]) if p["case_id"] else "",
+        ),
+        message("rules", lang),
+    ]
+    lines += [
+        message("rule.line", lang, text=message(f"rule.{r['id']}", lang), legal_source=r["legal_source"])
+        for r in explanation["rules"]
+    ]
+    eligible = explanation["eligible"]
+    excluded = ", ".join(
+        message("excluded.item", lang, count=n, rule=rule) for rule, n in eligible["excluded_by_rule"].items()
+    ) or message("excluded.none", lang)
+    lines.append(message("eligible", lang, count=eligible["count"], total=eligible["total_facilities"], excluded=excluded))
+
+    placement = explanation["placement"]
+    if placement is not None:
+        rank = placement["rank"]
+        lines.append(
+            message(
+                "placed",
+                lang,
+                name=placement["name"],
+                facility_id=placement["facility_id"],
+                region_name=names.get(placement["region"], placement["region"]),
+                distance_km=placement["distance_km"],
+                rank=rank,
+                rank_suffix=_ordinal_suffix(rank) if lang == "en" else "",
+                count=eligible["count"],
+                home=message("placed.home" if placement["in_home_region"] else "placed.away", lang),
+            )
+        )
+    else:
+        unplaced = explanation["unplaced"]
+        need_short = message("need_short", lang, medical_need=p["medical_need"]) if p["medical_need"] else ""
+        reason_text = message(
+            f"reason.{unplaced['reason']}",
+            lang,
+            **words,
+            security_level=p["security_level"],
+            need_short=need_short,
+            count=eligible["count"],
+        )
+        lines.append(message("unplaced", lang, reason_text=reason_text))
+        if unplaced["shortage"]["short"] > 0:
+            lines.append(message("shortage", lang, **unplaced["shortage"]))
+
+    home = explanation["home_region"]
+    if not home["eligible_facilities"]:
+        lines.append(
+            message("home.none", lang, **words, home_region_name=names.get(home["region"], home["region"]))
+        )
+    elif home["all_full"] and not (placement and placement["in_home_region"]):
+        lines.append(message("home.full", lang, names=", ".join(home["eligible_facilities"])))
+
+    closer = explanation["closer_facilities"]
+    if placement is not None and not closer:
+        lines.append(message("closer.none", lang))
+    elif closer:
+        lines.append(message("closer.head", lang))
+        for item in closer:
+            used_by = "; ".join(
+                message("used.item", lang, convicts=u["convicts"], region=names.get(u["home_region"], u["home_region"]), mean_km=u["mean_distance_km"])
+                for u in item["used_by"]
+            ) or message("used.none", lang)
+            lines.append(
+                message(
+                    "closer.line",
+                    lang,
+                    name=item["name"],
+                    facility_id=item["facility_id"],
+                    distance_km=item["distance_km"],
+                    state=message("closer.full" if item["full"] else "closer.open", lang),
+                    free_before=item["free_places_before"],
+                    used_by=used_by,
+                    forced=_forced_words(item["forced_move"], lang),
+                )
+            )
+    change = explanation["smallest_change"]
+    if change and change["kind"] == "one-more-place" and change["effect"] is not None:
+        lines.append(
+            message(
+                "change.one_place",
+                lang,
+                name=change["name"],
+                facility_id=change["facility_id"],
+                km=change["effect"]["total_distance_change_km"],
+            )
+        )
+    elif change and change["kind"] == "none-needed":
+        lines.append(message("change.none_needed", lang))
+    if explanation["exact_by"] == "potentials":
+        lines.append(message("exact.potentials", lang))
+    return "\n".join(lines)
+
+
+def _forced_words(change: dict[str, Any] | None, lang: str) -> str:
+    if change is None:
+        return message("forced.unknown", lang)
+    if not change["possible"]:
+        return message("forced.impossible", lang)
+    parts = []
+    if change["unplaced_change"] > 0:
+        parts.append(message("forced.unplace", lang, count=change["unplaced_change"]))
+    if change["away_from_home_change"] > 0:
+        parts.append(message("forced.away", lang, count=change["away_from_home_change"]))
+    km = change["total_distance_change_km"]
+    parts.append(message("forced.km" if km >= 0 else "forced.km_saved", lang, km=abs(km)))
+    return ", ".join(parts)
+
+
+def _ordinal_suffix(n: int) -> str:
+    if 10 <= n % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

@@ -1,0 +1,176 @@
+"""`placement benchmark`: compare policies over the national population and write a report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from optimizer.domain import DistanceKind, InputError, Objective, Problem
+
+Handler = Callable[[argparse.Namespace], int]
+
+_MODES = {"steady-state": ("steady-state",), "flow": ("flow",), "both": ("steady-state", "flow")}
+
+
+def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], Handler]]) -> None:
+    """Register `benchmark` with the `placement` command."""
+    parser = subparsers.add_parser(
+        "benchmark",
+        help="compare merger and capacity policies over the national population",
+        description="Run each policy file in steady state (the whole population allocated from "
+        "scratch) and as a year of weekly batches, over several seeds, and write a report "
+        "(index.md, index.html, metrics CSV files, figures).",
+    )
+    parser.add_argument(
+        "policies", nargs="+", type=Path, help="policy TOML files (data/policies/*.toml)"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="report folder to write")
+    parser.add_argument("--seeds", type=int, default=5, help="number of seeds, 0..n-1 (default 5)")
+    parser.add_argument("--weeks", type=int, default=52, help="weeks of the flow run (default 52)")
+    parser.add_argument(
+        "--batch", type=int, default=600, help="new convicts per week (default 600)"
+    )
+    parser.add_argument(
+        "--distance",
+        choices=[d.value for d in DistanceKind],
+        default=DistanceKind.GREAT_CIRCLE.value,
+    )
+    parser.add_argument(
+        "--objective", choices=[o.value for o in Objective], default=Objective.MIN_DISTANCE.value
+    )
+    parser.add_argument(
+        "--mode", choices=sorted(_MODES), default="both", help="which runs (default both)"
+    )
+    parser.add_argument(
+        "--facilities", type=Path, help="facilities CSV (default: the national network)"
+    )
+    parser.add_argument("--regions", type=Path, help="regions CSV (default: the bundled one)")
+    population = parser.add_mutually_exclusive_group()
+    population.add_argument(
+        "--population",
+        type=Path,
+        help="standing population CSV (default: data/population.csv when present)",
+    )
+    population.add_argument(
+        "--synthetic", action="store_true", help="use synthetic cohorts, not the population file"
+    )
+    parser.add_argument(
+        "--km-per-day",
+        type=float,
+        help="rail km of escorted transport per day (default 150, an assumption)",
+    )
+    parser.add_argument(
+        "--release-share",
+        type=float,
+        help="weekly release share (default: batch / today's occupancy)",
+    )
+    parser.add_argument(
+        "--co-defendants", action="store_true", help="keep co-defendants apart (exact model; slow)"
+    )
+    parser.add_argument(
+        "--time-limit", type=float, default=60.0, help="seconds, for the integer model"
+    )
+    parser.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    command("benchmark")(_benchmark)
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    problems = []
+    for name, value, low in (
+        ("--seeds", args.seeds, 1),
+        ("--weeks", args.weeks, 0),
+        ("--batch", args.batch, 1),
+    ):
+        if value < low:
+            problems.append(
+                Problem("command line", None, name, f"must be at least {low}, got {value}")
+            )
+    if args.km_per_day is not None and not args.km_per_day > 0:
+        problems.append(
+            Problem(
+                "command line", None, "--km-per-day", f"must be positive, got {args.km_per_day}"
+            )
+        )
+    if args.release_share is not None and not 0 <= args.release_share <= 1:
+        problems.append(
+            Problem(
+                "command line",
+                None,
+                "--release-share",
+                f"must be within 0..1, got {args.release_share}",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+
+
+def _benchmark(args: argparse.Namespace) -> int:
+    from optimizer.data import read_facilities, read_regions
+    from optimizer.policies import (
+        KM_PER_CARRIAGE_DAY,
+        Mode,
+        read_policy,
+        read_standing_population,
+        run_benchmark,
+    )
+    from optimizer.policy_report import write_report
+
+    _check_arguments(args)
+    regions = read_regions(args.regions)
+    facilities = read_facilities(args.facilities, regions)
+    policies, problems = [], []
+    for path in args.policies:
+        try:
+            policies.append(read_policy(path, facilities, regions))
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    population = None
+    if not args.synthetic:
+        population = read_standing_population(regions, facilities, args.population)
+        if args.population is not None and population is None:
+            raise InputError(
+                [
+                    Problem(
+                        args.population.name,
+                        None,
+                        None,
+                        "cannot read the population (file or reader missing)",
+                    )
+                ]
+            )
+
+    result = run_benchmark(
+        policies,
+        population,
+        regions,
+        facilities,
+        seeds=args.seeds,
+        weeks=args.weeks,
+        batch=args.batch,
+        distance=DistanceKind(args.distance),
+        objective=Objective(args.objective),
+        modes=[Mode(m) for m in _MODES[args.mode]],
+        km_per_day=args.km_per_day or KM_PER_CARRIAGE_DAY,
+        release_share=args.release_share,
+        separate_co_defendants=args.co_defendants,
+        time_limit_s=args.time_limit,
+        progress=_progress_on_stderr,
+    )
+    sys.stderr.write("\n")
+    write_report(result, args.out, figures=not args.no_figures)
+
+    from optimizer.policy_report import effect_sentences
+
+    lines = [s.replace("**", "") for s in effect_sentences(result, result.effects())]
+    sys.stdout.write("\n".join(lines) + f"\nReport written to {args.out / 'index.html'}.\n")
+    return 0
+
+
+def _progress_on_stderr(fraction: float, message: str) -> None:
+    sys.stderr.write(f"\r[{fraction:4.0%}] {message[:70]:<70}")
+    sys.stderr.flush()

@@ -1,0 +1,120 @@
+"""Fixtures for the service's tests: a fresh store per test, a client, a token per role.
+
+The store is a temporary SQLite file, or, when TEST_DATABASE_URL names a PostgreSQL database
+(`scripts/postgres-for-tests` prints one), a fresh schema in it that is dropped afterwards: the
+same tests pass on both.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from api import store
+from api.app import create_app
+from api.auth import Role, create_token
+from api.settings import Settings
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+@pytest.fixture
+def database_url(tmp_path: Any) -> Iterator[str]:
+    """A store nobody else uses: a SQLite file, or a new PostgreSQL schema dropped afterwards."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'placement.sqlite3'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[FastAPI]:
+    application = create_app(settings)
+    yield application
+    application.state.store.close()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def tokens(app: FastAPI) -> dict[Role, str]:
+    """One bearer token per role, created straight in the store."""
+    opened: store.Store = app.state.store
+    created = {}
+    with opened.sessions() as session, store.writing(session):
+        for role in Role:
+            created[role] = create_token(session=session, role=role, name=f"{role.value}-desk")
+    return created
+
+
+@pytest.fixture
+def as_role(tokens: dict[Role, str]) -> Any:
+    """Headers for a request made with the given role's token."""
+
+    def headers(role: Role) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens[role]}"}
+
+    return headers
+
+
+def cohort_records(size: int, seed: int = 7) -> list[dict[str, Any]]:
+    """A realistic batch as JSON records (the input contract), from the bundled regions."""
+    from optimizer.cohort import generate_cohort
+    from optimizer.data import read_regions
+
+    table = generate_cohort(size, seed, read_regions())
+    records = table.to_dict(orient="records")
+    return [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in records
+    ]
+
+
+@pytest.fixture
+def make_batch() -> Any:
+    """`cohort_records(size, seed)` for tests that need a batch of their own size."""
+    return cohort_records
+
+
+@pytest.fixture
+def batch() -> list[dict[str, Any]]:
+    """Sixty convicts from the synthetic cohort generator."""
+    return cohort_records(60)
+
+
+@pytest.fixture
+def submit(client: TestClient, as_role: Any) -> Any:
+    """Submit a batch as the allocator; returns the response."""
+
+    def post(convicts: list[dict[str, Any]], **options: Any) -> Any:
+        headers = as_role(Role.ALLOCATOR) | options.pop("headers", {})
+        return client.post("/runs", json={"convicts": convicts, **options}, headers=headers)
+
+    return post

@@ -1,0 +1,116 @@
+"""The transfer commands, run as a user would: files in a folder, the `placement` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from optimizer.cli import main
+from optimizer.data import read_facilities, read_regions, write_csv_atomically
+from optimizer.population import read_population
+from tests.helpers import REGIONS, convict, facility
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Regions, facilities and a population where A (home Shymkent, in Astana) and B (home
+    Astana, in Shymkent) could exchange places."""
+    columns = ["region", "name", "centre", "lat", "lon", "population"]
+    write_csv_atomically(pd.DataFrame(REGIONS, columns=columns), tmp_path / "regions.csv")
+    facilities = [
+        facility("FA", "KZ-71", capacity=1, occupied=1),
+        facility("FS", "KZ-79", capacity=1, occupied=1),
+    ]
+    write_csv_atomically(pd.DataFrame(facilities), tmp_path / "facilities.csv")
+    population = [
+        {**convict("A", "KZ-79"), "facility_id": "FA"},
+        {**convict("B", "KZ-71"), "facility_id": "FS"},
+    ]
+    write_csv_atomically(pd.DataFrame(population), tmp_path / "population.csv")
+    return tmp_path
+
+
+def tables(folder: Path) -> list[str]:
+    return [
+        "--population",
+        str(folder / "population.csv"),
+        "--facilities",
+        str(folder / "facilities.csv"),
+        "--regions",
+        str(folder / "regions.csv"),
+    ]
+
+
+def test_review_prints_the_recommendation(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["transfer", "review", "--convict", "A", *tables(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "Recommendation: grant with the swap of 2 people" in out
+    assert "B FS -> FA" in out
+
+
+def test_review_speaks_russian_and_json(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["transfer", "review", "--convict", "A", "--lang", "ru", *tables(folder)]) == 0
+    assert "Рекомендация: удовлетворить с обменом" in capsys.readouterr().out
+    assert main(["transfer", "review", "--convict", "A", "--json", *tables(folder)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["recommendation"] == "grant-with-swap"
+    assert data["reasons"][0]["code"] == "swap-available"
+
+
+def test_review_of_a_target_facility_and_a_ground(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["transfer", "review", "--convict", "A", "--target-facility", "FS", "--ground", "safety"]
+    assert main([*argv, *tables(folder)]) == 0
+    assert "the convict's personal safety" in capsys.readouterr().out
+
+
+def test_an_unknown_convict_exits_2_with_the_problem(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["transfer", "review", "--convict", "Z", *tables(folder)]) == 2
+    assert "--convict: unknown convict 'Z'" in capsys.readouterr().err
+
+
+def test_a_population_that_disagrees_with_the_facilities_exits_2(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    population = pd.read_csv(folder / "population.csv", dtype=str, keep_default_na=False)
+    write_csv_atomically(population.iloc[:1], folder / "population.csv")
+    assert main(["transfers", "optimise", *tables(folder)]) == 2
+    assert "0 convicts serve in FS, but the facilities table says 1 occupied" in capsys.readouterr().err
+
+
+def test_optimise_writes_moves_and_summary(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, summary = folder / "moves.csv", folder / "summary.json"
+    assert main(["transfers", "optimise", *tables(folder), "--out", str(out), "--json", str(summary)]) == 0
+    assert "In their home region: 0 now, 2 after (+2)." in capsys.readouterr().out
+    moves = pd.read_csv(out)
+    assert moves["convict_id"].tolist() == ["A", "B"]
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    assert (data["moved"], data["home_after"], data["optimal"]) == (2, 2, True)
+
+
+def test_generate_population_writes_a_valid_population(folder: Path) -> None:
+    out = folder / "generated.csv"
+    argv = ["generate-population", "--seed", "4", "--out", str(out)]
+    assert main([*argv, "--facilities", str(folder / "facilities.csv"), "--regions", str(folder / "regions.csv")]) == 0
+    regions = read_regions(folder / "regions.csv")
+    population = read_population(out, regions, read_facilities(folder / "facilities.csv", regions))
+    assert len(population) == 2
+
+
+def test_the_installed_command_reviews_a_request(folder: Path) -> None:
+    placement = Path(sys.executable).with_name("placement")
+    command = [str(placement)] if placement.exists() else [sys.executable, "-m", "optimizer.cli"]
+    done = subprocess.run(
+        [*command, "transfer", "review", "--convict", "A", *tables(folder)],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Reason codes: swap-available, swap-needs-consent." in done.stdout

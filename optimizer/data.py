@@ -322,7 +322,15 @@ def records_table(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Turn JSON records (the API's input) into a text table for the same validation."""
     rows = list(records)
     table = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
-    return table.map(lambda v: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v))
+    return table.map(_cell_text)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).lower()
+    return str(value)
 
 
 def read_regions(path: Path | str | None = None) -> pd.DataFrame:

@@ -155,11 +155,17 @@ def solve(
 
     cases = _shared_cases(convicts)
     if cases is not None and _co_defendants_share(cases, facility_of):
-        from optimizer.codefendants import solve_with_separation
+        from optimizer.codefendants import Relaxation, solve_with_separation
 
-        facility_of, optimal = solve_with_separation(
-            convicts, groups, group_of, blocks, free, cases, options
+        relaxation = Relaxation(
+            facility_of=facility_of,
+            group_potential=_group_potentials(blocks, unplaced, potentials, unplaced_penalty, len(groups)),
+            facility_potential=potentials.facility,
+            sink_potential=potentials.sink,
+            unplaced_penalty=unplaced_penalty,
+            facility_region=facilities["region"].to_numpy(),
         )
+        facility_of, optimal = solve_with_separation(groups, group_of, blocks, free, cases, options, relaxation)
         potentials, method = None, "cp-sat"
 
     distance_m = _convict_distances(blocks, groups, group_of, facility_of)

@@ -12,16 +12,31 @@ A policy is a small declarative TOML file (see `data/policies/`). It may
   listed by id or by (original) security level;
 - add facilities (`[[add]]`): full facility records of the input contract.
 
-They apply in that order: add, close, resize, merge. Levels named in `[[capacity]]` are
+They apply in that order: add, resize, close, merge. Levels named in `[[capacity]]` are
 therefore the levels facilities have today. A policy only relabels levels and changes
 capacities; who may serve where is still decided by `optimizer.rules` inside
 `optimizer.model.solve`, on the convicts' own sex, age, medical need and officer status.
 
 Two benchmark modes compare policies:
 
-- steady state: the whole standing population allocated from scratch (every facility empty);
-- flow: a year of weekly batches of new convicts placed against current occupancy, starting
-  from today's, with releases that keep the population roughly stable.
+- steady state: the whole standing population allocated from scratch (every facility empty).
+  Seed 0 is today's population (data/population.csv through `optimizer.population`); other
+  seeds draw as many convicts from it with replacement (bootstrap). Without a population file,
+  each seed is a synthetic cohort (`optimizer.cohort`) of today's total occupancy.
+- flow: weekly batches of new convicts (synthetic cohorts seeded by run seed and week, the
+  same for every policy) placed against current occupancy, starting from today's. Before
+  each batch, every facility releases a binomial share of its occupants; the default share is
+  batch / today's total occupancy, so releases balance admissions and the population stays
+  roughly stable (600 a week over 32,000 occupants: 1.9% a week, a mean stay of about 53
+  weeks). Today's occupants beyond a facility's new capacity are moved in week 0 when the
+  population file names them; otherwise they stay and the facility takes no one new until
+  releases bring it under its capacity.
+
+Metrics per run: placed and unplaced convicts, share of placed convicts in their home region,
+distance from home (mean, median, 90th percentile, maximum, share beyond 1,000 km, total),
+escorted rail km from the home region's centre to the facility (`RailNetwork.route_km`),
+carriage-days at `KM_PER_CARRIAGE_DAY`, facilities above capacity, utilisation by level.
+Intervals are Student-t over seeds.
 
 Co-defendant separation is a pairwise rule solved by an exact integer model that does not
 scale to a population; benchmarks clear case ids unless asked to keep them (see
@@ -666,6 +681,9 @@ class BenchmarkResult:
     """One row per (mode, policy, seed), one column per metric."""
     by_region: pd.DataFrame
     """One row per (mode, policy, seed, region)."""
+    current_home_share: float | None = None
+    """Share of today's population serving in its home region, when the population file says
+    where everyone serves."""
 
     @property
     def reference(self) -> str:
@@ -771,7 +789,16 @@ def run_benchmark(
         runs=tuple(runs),
         metrics=metrics,
         by_region=by_region,
+        current_home_share=current_home_share(population, facilities),
     )
+
+
+def current_home_share(population: pd.DataFrame | None, facilities: pd.DataFrame) -> float | None:
+    """Share of today's population that serves in its home region (None without the facts)."""
+    if population is None or "facility_id" not in population.columns or population.empty:
+        return None
+    region = population["facility_id"].map(facilities.set_index("facility_id")["region"])
+    return float((region == population["home_region"]).mean())
 
 
 @dataclass
@@ -795,7 +822,10 @@ class _Bench:
         return table if self.settings.separate_co_defendants else table.assign(case_id="")
 
     def steady_population(self, seed: int) -> pd.DataFrame:
-        """Seed 0 is today's population; other seeds draw it with replacement (or new cohorts)."""
+        """Seed 0 is today's population; other seeds draw from it with replacement (bootstrap).
+
+        Without a population, every seed is a synthetic cohort of today's total occupancy.
+        """
         if seed not in self._steady_cache:
             if self.population is not None:
                 table = bootstrap(self.population, seed)

@@ -309,9 +309,16 @@ def _mode_title(mode: Mode, result: BenchmarkResult) -> str:
 
 def _mode_note(mode: Mode, result: BenchmarkResult) -> str:
     if mode is Mode.STEADY:
+        today = result.current_home_share
         return (
             "Every facility starts empty and the standing population is placed at once: where "
             "convicts would serve if the network were filled under the policy today."
+            + (
+                f" For comparison, {percent(today)} of today's population serve in their home "
+                "region (population file)."
+                if today is not None
+                else ""
+            )
         )
     share = result.release_share
     return (

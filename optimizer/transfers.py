@@ -453,19 +453,7 @@ def evaluate_request(
     fac_region = facilities["region"].to_numpy()
     fac_ids = facilities["facility_id"].to_numpy()
 
-    if target_facility is not None:
-        hits = np.flatnonzero(fac_ids == target_facility)
-        if len(hits) == 0:
-            raise UnknownIdError("facility", target_facility)
-        region = str(fac_region[hits[0]])
-        in_target = np.zeros(len(facilities), dtype=bool)
-        in_target[hits[0]] = True
-    else:
-        region = target_region if target_region is not None else home
-        if region not in region_name:
-            raise UnknownIdError("region", region)
-        in_target = fac_region == region
-
+    region, in_target = _target(facilities, region_name, target_region or home, target_facility)
     metres = placed.metres(source, np.array([i]))[0]
     failed = _failed_rules(placed, i)
     options = _options(
@@ -542,6 +530,25 @@ def evaluate_request(
         facility_id=facility_id,
         reasons=tuple(reasons),
     )
+
+
+def _target(
+    facilities: pd.DataFrame,
+    region_name: dict[str, str],
+    target_region: str,
+    target_facility: str | None,
+) -> tuple[str, BoolArray]:
+    """The target's region and, per facility, whether it belongs to the target."""
+    if target_facility is None:
+        if target_region not in region_name:
+            raise UnknownIdError("region", target_region)
+        return target_region, np.asarray(facilities["region"].to_numpy() == target_region)
+    hits = np.flatnonzero(facilities["facility_id"].to_numpy() == target_facility)
+    if len(hits) == 0:
+        raise UnknownIdError("facility", target_facility)
+    in_target = np.zeros(len(facilities), dtype=bool)
+    in_target[hits[0]] = True
+    return str(facilities["region"].to_numpy()[hits[0]]), in_target
 
 
 def _row(ids: npt.NDArray[Any], facility_id: str) -> int:

@@ -1,0 +1,132 @@
+"""The engine against the naive per-convict PuLP model, and every hard rule on every solution."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import optimizer.model as model_module
+from optimizer.domain import Objective, SolveOptions
+from optimizer.model import Solution, solve
+from optimizer.reference import allowed, solve_reference
+from tests.helpers import convict, convicts_table, facilities_table, facility, random_instance
+
+
+def assert_hard_rules(solution: Solution) -> None:
+    """Every placement is lawful, capacity holds, co-defendants are apart, reasons are given."""
+    convicts, facilities = solution.convicts, solution.facilities
+    for i, f in enumerate(solution.facility_of):
+        if f >= 0:
+            assert allowed(convicts.iloc[i], facilities.iloc[f])
+            assert solution.placements["unplaced_reason"].iat[i] == ""
+        else:
+            assert solution.placements["unplaced_reason"].iat[i] != ""
+    used = np.bincount(solution.facility_of[solution.facility_of >= 0], minlength=len(facilities))
+    assert (used <= facilities["capacity"] - facilities["occupied"]).all()
+    placed = solution.facility_of >= 0
+    pairs = pd.DataFrame({"case": convicts["case_id"][placed], "f": solution.facility_of[placed]})
+    assert not pairs[pairs["case"] != ""].duplicated().any()
+    assert list(solution.placements["convict_id"]) == list(convicts["convict_id"])
+
+
+def assert_matches_reference(convicts: pd.DataFrame, facilities: pd.DataFrame, objective: Objective) -> None:
+    solution = solve(convicts, facilities, SolveOptions(objective=objective))
+    reference = solve_reference(convicts, facilities, objective)
+    assert_hard_rules(solution)
+    assert solution.optimal and reference.optimal
+    assert solution.placed == reference.placed
+    if objective is Objective.HOME_FIRST:
+        assert solution.placed_home == reference.placed_home
+    assert solution.total_distance_m == reference.total_distance_m
+
+
+instances = st.tuples(st.integers(0, 10**6), st.integers(1, 24), st.integers(1, 7), st.booleans())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance=instances, objective=st.sampled_from(list(Objective)))
+def test_optimum_equals_the_pulp_reference(instance: tuple[int, int, int, bool], objective: Objective) -> None:
+    seed, n_convicts, n_facilities, cases = instance
+    convicts, facilities = random_instance(np.random.default_rng(seed), n_convicts, n_facilities, cases=cases)
+    assert_matches_reference(convicts, facilities, objective)
+
+
+@settings(max_examples=30, deadline=None)
+@given(instance=instances, objective=st.sampled_from(list(Objective)))
+def test_column_generation_reaches_the_same_optimum(
+    instance: tuple[int, int, int, bool], objective: Objective, monkeypatch_module: None
+) -> None:
+    """With one arc per group to start, pricing must still find the optimum over all arcs."""
+    seed, n_convicts, n_facilities, cases = instance
+    convicts, facilities = random_instance(np.random.default_rng(seed), n_convicts + 10, n_facilities, cases=cases)
+    assert_matches_reference(convicts, facilities, objective)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> object:
+    patch = pytest.MonkeyPatch()
+    patch.setattr(model_module, "FULL_ARCS_LIMIT", 0)
+    patch.setattr(model_module, "NEAREST_ARCS", 1)
+    yield None
+    patch.undo()
+
+
+def test_capacity_binds_and_the_farther_facility_takes_the_rest() -> None:
+    convicts = convicts_table(*(convict(f"C{i}", "KZ-71") for i in range(3)))
+    facilities = facilities_table(
+        facility("NEAR", "KZ-71", capacity=5, occupied=3), facility("FAR", "KZ-75", capacity=5)
+    )
+    solution = solve(convicts, facilities)
+    assert list(solution.placements["facility_id"]) == ["NEAR", "NEAR", "FAR"]
+
+
+def test_unplaced_convict_names_the_binding_rule() -> None:
+    convicts = convicts_table(
+        convict("WOMAN", sex="F"), convict("MAN1"), convict("MAN2")
+    )
+    facilities = facilities_table(facility("F1", capacity=1))
+    reasons = dict(zip(*solve(convicts, facilities).placements[["convict_id", "unplaced_reason"]].T.values, strict=True))
+    assert reasons["WOMAN"] == "no-eligible-facility"
+    assert sorted([reasons["MAN1"], reasons["MAN2"]]) == ["", "eligible-facilities-full"]
+
+
+def test_co_defendants_never_share_a_facility() -> None:
+    convicts = convicts_table(convict("A", case_id="K1"), convict("B", case_id="K1"), convict("C", case_id="K1"))
+    facilities = facilities_table(facility("NEAR", "KZ-71"), facility("MID", "KZ-35"), facility("FAR", "KZ-75"))
+    solution = solve(convicts, facilities)
+    assert sorted(solution.placements["facility_id"]) == ["FAR", "MID", "NEAR"]
+    assert solution.method == "cp-sat" and solution.optimal
+
+
+def test_co_defendant_rule_can_leave_a_convict_unplaced() -> None:
+    convicts = convicts_table(convict("A", case_id="K1"), convict("B", case_id="K1"))
+    solution = solve(convicts, facilities_table(facility("ONLY", capacity=5)))
+    assert sorted(solution.placements["unplaced_reason"]) == ["", "co-defendant-separation"]
+
+
+def test_home_first_keeps_a_convict_in_the_home_region_even_if_farther() -> None:
+    """Karaganda's centre is nearer Astana than an outlying Astana facility would be."""
+    convicts = convicts_table(convict("A", "KZ-71"), convict("B", "KZ-35"))
+    facilities = facilities_table(
+        facility("AST", "KZ-71", capacity=1),
+        facility("KAR", "KZ-35", capacity=1, lat=50.6, lon=72.0),
+    )
+    distance = solve(convicts, facilities, SolveOptions(objective=Objective.MIN_DISTANCE))
+    home = solve(convicts, facilities, SolveOptions(objective=Objective.HOME_FIRST))
+    assert home.placed_home == 2
+    assert home.placed_home >= distance.placed_home
+
+
+def test_national_batch_obeys_every_rule(national_regions: pd.DataFrame, national_facilities: pd.DataFrame) -> None:
+    from optimizer.cohort import generate_cohort
+    from optimizer.data import records_table, validate_convicts
+
+    cohort = generate_cohort(1500, 3, national_regions)
+    convicts = validate_convicts(records_table(cohort.to_dict("records")), national_regions)
+    for objective in Objective:
+        solution = solve(convicts, national_facilities, SolveOptions(objective=objective))
+        assert_hard_rules(solution)
+        assert solution.optimal

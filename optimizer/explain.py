@@ -153,7 +153,7 @@ class _Run:
         return split_cost(min(0.0, float(potentials.between[potentials.sink_node, facility])), self.solution)
 
 
-def _change(parts: tuple[int, int, int] | None) -> dict[str, Any] | None:
+def _change(parts: tuple[int, int, int] | None, home_tier: bool = True) -> dict[str, Any] | None:
     """A change of the total as data; `possible` is false when no free place can be made."""
     if parts is None:
         return None
@@ -164,7 +164,7 @@ def _change(parts: tuple[int, int, int] | None) -> dict[str, Any] | None:
         "possible": True,
         "total_distance_change_km": round(metres / 1000.0, 3),
         "unplaced_change": unplaced,
-        "away_from_home_change": away,
+        "away_from_home_change": away if home_tier else None,
     }
 
 
@@ -269,7 +269,7 @@ def _explain(run: _Run, i: int) -> Explanation:
                 "placed_in_run": int(s.used[f]),
                 "full": bool(left[f] <= 0),
                 "used_by": run.used_by.get(f, []),
-                "forced_move": _change(run.forced_change(group, f)),
+                "forced_move": _change(run.forced_change(group, f), s.home_penalty > 0),
             }
         )
 
@@ -279,8 +279,8 @@ def _explain(run: _Run, i: int) -> Explanation:
             "kind": "one-more-place",
             "facility_id": facilities["facility_id"].iat[nearest],
             "name": facilities["name"].iat[nearest],
-            "effect": _change(run.one_more_place_change(group, nearest)),
-            "facility_shadow_price": _change(run.shadow_price(nearest)),
+            "effect": _change(run.one_more_place_change(group, nearest), s.home_penalty > 0),
+            "facility_shadow_price": _change(run.shadow_price(nearest), s.home_penalty > 0),
         }
     elif assigned >= 0:
         explanation["smallest_change"] = {"kind": "none-needed"}
@@ -304,7 +304,7 @@ def run_facts(solution: Solution, regions: pd.DataFrame) -> dict[str, Any]:
                 "free_places_before": int(solution.free[j]),
                 "placed_in_run": int(solution.used[j]),
                 "utilisation": round(occupied_after / capacity, 4) if capacity else None,
-                "one_more_place": _change(run.shadow_price(j)),
+                "one_more_place": _change(run.shadow_price(j), solution.home_penalty > 0),
             }
         )
     placed = solution.facility_of >= 0
@@ -450,7 +450,7 @@ def _forced_words(change: dict[str, Any] | None, lang: str) -> str:
     parts = []
     if change["unplaced_change"] > 0:
         parts.append(message("forced.unplace", lang, count=change["unplaced_change"]))
-    if change["away_from_home_change"] > 0:
+    if (change["away_from_home_change"] or 0) > 0:
         parts.append(message("forced.away", lang, count=change["away_from_home_change"]))
     km = change["total_distance_change_km"]
     parts.append(message("forced.km" if km >= 0 else "forced.km_saved", lang, km=abs(km)))

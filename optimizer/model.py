@@ -423,7 +423,8 @@ def _disaggregate(
     group = np.concatenate(pieces_group)
     facility = np.concatenate(pieces_facility)
     amount = np.concatenate(pieces_amount)
-    order = np.lexsort((facility, group))
+    unplaced_last = np.where(facility < 0, np.iinfo(np.int64).max, facility)
+    order = np.lexsort((unplaced_last, group))
     facility, amount = facility[order], amount[order]
     ends = np.cumsum(amount)
     by_group = np.argsort(group_of, kind="stable")

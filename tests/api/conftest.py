@@ -85,15 +85,21 @@ def as_role(tokens: dict[Role, str]) -> Any:
     return headers
 
 
-def cohort_records(size: int, seed: int = 7) -> list[dict[str, Any]]:
-    """A realistic batch as JSON records (the input contract), from the bundled regions."""
+def cohort_records(size: int, seed: int = 7, *, cases: bool = False) -> list[dict[str, Any]]:
+    """A realistic batch as JSON records (the input contract), from the bundled regions.
+
+    Without `cases`, nobody has co-defendants, so the run is solved by the min-cost flow alone.
+    """
     from optimizer.cohort import generate_cohort
     from optimizer.data import read_regions
 
     table = generate_cohort(size, seed, read_regions())
+    if not cases:
+        table["case_id"] = ""
     records = table.to_dict(orient="records")
     return [
-        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in records
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+        for r in records
     ]
 
 

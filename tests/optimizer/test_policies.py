@@ -308,6 +308,7 @@ def test_closure_leaves_no_one_in_the_closed_facility() -> None:
         [reform], population, regions_table(), network, seeds=[0, 1], weeks=4, batch=6
     )
     closed = reform.is_closed(result.runs[0].facilities)
+    assert result.current_home_share == 1.0, "everyone in _population_in serves at home"
     for run in result.runs:
         assert not np.isin(run.facility_of, np.flatnonzero(closed)).any()
         if run.mode is Mode.FLOW:

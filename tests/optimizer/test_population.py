@@ -20,6 +20,10 @@ from optimizer.population import (
 from optimizer.rules import convict_classes, eligibility
 from tests.helpers import convict, facilities_table, facility, regions_table
 
+REGENERATE = (
+    "data/population.csv is stale: regenerate it with "
+    "`placement generate-population --out data/population.csv`"
+)
 BUNDLED = (DATA_DIR / "population.csv").is_file() and (DATA_DIR / "facilities.csv").is_file()
 
 
@@ -36,8 +40,11 @@ def small_network() -> pd.DataFrame:
     )
 
 
-def validated(table: pd.DataFrame, facilities: pd.DataFrame) -> pd.DataFrame:
-    return validate_population(population_text(table), regions_table(), facilities)
+def validated(
+    table: pd.DataFrame, facilities: pd.DataFrame, regions: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    regions = regions if regions is not None else regions_table()
+    return validate_population(population_text(table), regions, facilities)
 
 
 def test_generated_population_fills_every_facility_to_its_occupied() -> None:
@@ -54,23 +61,29 @@ def test_every_generated_placement_is_lawful_by_the_rules() -> None:
     population = validated(generate_population(regions_table(), facilities, seed=3), facilities)
     classes, class_of = convict_classes(population)
     allowed = eligibility(classes, facilities)
-    row = population["facility_id"].map(dict(zip(facilities["facility_id"], range(len(facilities)))))
+    row = population["facility_id"].map(
+        dict(zip(facilities["facility_id"], range(len(facilities)), strict=False))
+    )
     assert allowed[class_of, row.to_numpy()].all()
     juveniles = population[population["facility_id"] == "F04"]
     assert (juveniles["age"] < 18).all()
-    assert (population.loc[population["facility_id"] == "F05", "medical_need"] == "tuberculosis").all()
+    assert (
+        population.loc[population["facility_id"] == "F05", "medical_need"] == "tuberculosis"
+    ).all()
     assert population.loc[population["facility_id"] == "F06", "former_officer"].all()
     assert not population.loc[population["facility_id"] != "F06", "former_officer"].any()
 
 
 def test_co_defendants_are_generated_in_different_facilities() -> None:
     facilities = small_network()
-    facilities = facilities.assign(capacity=facilities["capacity"] * 20, occupied=facilities["occupied"] * 20)
+    facilities = facilities.assign(
+        capacity=facilities["capacity"] * 20, occupied=facilities["occupied"] * 20
+    )
     population = generate_population(regions_table(), facilities, seed=11)
     cases = population[population["case_id"] != ""]
     assert len(cases) > 0
     assert not cases.duplicated(["case_id", "facility_id"]).any()
-    assert (cases.groupby("case_id")["home_region"].nunique() == 1).all()
+    assert not cases.drop_duplicates(["case_id", "home_region"])["case_id"].duplicated().any()
 
 
 def test_the_same_seed_gives_the_same_population_and_another_seed_another() -> None:
@@ -83,7 +96,9 @@ def test_the_same_seed_gives_the_same_population_and_another_seed_another() -> N
 def test_many_serve_outside_their_home_region() -> None:
     facilities = small_network()
     population = validated(generate_population(regions_table(), facilities, seed=1), facilities)
-    region = population["facility_id"].map(dict(zip(facilities["facility_id"], facilities["region"])))
+    region = population["facility_id"].map(
+        dict(zip(facilities["facility_id"], facilities["region"], strict=False))
+    )
     away = (region != population["home_region"]).mean()
     assert 0.2 < away < 0.8
 
@@ -128,15 +143,15 @@ def test_an_unlawful_placement_names_the_rule(fields: dict[str, object], rule: s
     facilities = facilities_table(facility("F01", capacity=2, occupied=1))
     problems = problems_of([placed(**fields)], facilities)
     assert len(problems) == 1
-    assert problems[0].startswith("population.csv, row 1, column facility_id: A may not serve in F01")
+    assert problems[0].startswith(
+        "population.csv, row 1, column facility_id: A may not serve in F01"
+    )
     assert problems[0].endswith(f"({rule})")
 
 
 def test_co_defendants_in_one_facility_are_a_problem() -> None:
     facilities = facilities_table(facility("F01", capacity=2, occupied=2))
-    problems = problems_of(
-        [placed(case_id="K1"), placed(convict_id="B", case_id="K1")], facilities
-    )
+    problems = problems_of([placed(case_id="K1"), placed(convict_id="B", case_id="K1")], facilities)
     assert problems == [
         "population.csv, row 2, column facility_id: a co-defendant in case K1 already serves "
         "in F01 (co-defendant-separation)"
@@ -175,10 +190,14 @@ def test_convict_columns_are_validated_as_convicts() -> None:
 def test_the_bundled_population_is_valid_and_made_by_its_seed() -> None:
     regions = read_regions()
     facilities = read_facilities(None, regions)
-    population = read_population(None, regions, facilities)
+    try:
+        population = read_population(None, regions, facilities)
+    except InputError as error:
+        pytest.fail(f"{error}\n{REGENERATE}")
     assert len(population) == facilities["occupied"].sum()
-    generated = validated(generate_population(regions, facilities, POPULATION_SEED), facilities)
-    pd.testing.assert_frame_equal(population, generated)
+    generated = generate_population(regions, facilities, POPULATION_SEED)
+    generated = validated(generated, facilities, regions)
+    assert population.equals(generated), REGENERATE
 
 
 @pytest.mark.skipif(not BUNDLED, reason="the national data set is not in data/ yet")
@@ -188,7 +207,10 @@ def test_the_bundled_population_serves_far_from_home_like_today() -> None:
     population = read_population(None, regions, facilities)
     where = facilities.set_index("facility_id").loc[population["facility_id"]]
     km = haversine_km(
-        population["home_lat"], population["home_lon"], where["lat"].to_numpy(), where["lon"].to_numpy()
+        population["home_lat"],
+        population["home_lon"],
+        where["lat"].to_numpy(),
+        where["lon"].to_numpy(),
     )
     away = where["region"].to_numpy() != population["home_region"].to_numpy()
     assert 0.3 < away.mean() < 0.7

@@ -37,7 +37,14 @@ from optimizer.transfers import (
     record_decision,
 )
 from optimizer.transfers_cli import GROUNDS
-from tests.helpers import convict, convicts_table, facilities_table, facility, random_instance, regions_table
+from tests.helpers import (
+    convict,
+    convicts_table,
+    facilities_table,
+    facility,
+    random_instance,
+    regions_table,
+)
 
 BALKHASH = {"home_region": "KZ-35", "home_lat": 46.85, "home_lon": 74.98}
 """A home point 356 km from Karaganda, 428 km from Almaty, 546 km from Astana."""
@@ -55,7 +62,9 @@ def world(
     return convicts.assign(facility_id=[fid for _, fid in placed]), facilities
 
 
-def review(population: pd.DataFrame, facilities: pd.DataFrame, convict_id: str = "A", **kw: Any) -> Evaluation:
+def review(
+    population: pd.DataFrame, facilities: pd.DataFrame, convict_id: str = "A", **kw: Any
+) -> Evaluation:
     return evaluate_request(population, facilities, regions_table(), convict_id, **kw)
 
 
@@ -197,14 +206,22 @@ def test_a_pairwise_exchange_makes_room_when_the_home_facility_is_full() -> None
 def test_a_three_person_cycle_when_no_pair_can_exchange() -> None:
     population, facilities = world(
         [full("FA", "KZ-71"), full("FS", "KZ-79"), full("FL", "KZ-75")],
-        [(convict("A", "KZ-79"), "FA"), (convict("B", "KZ-75"), "FS"), (convict("C", "KZ-35"), "FL")],
+        [
+            (convict("A", "KZ-79"), "FA"),
+            (convict("B", "KZ-75"), "FS"),
+            (convict("C", "KZ-35"), "FL"),
+        ],
     )
     e = review(population, facilities)
     assert e.recommendation is Verdict.GRANT_WITH_SWAP
     assert len(e.swaps) == 1
     swap = e.swaps[0]
     assert swap.kind is SwapKind.CYCLE
-    assert [(m.convict_id, m.to_facility) for m in swap.moves] == [("A", "FS"), ("B", "FL"), ("C", "FA")]
+    assert [(m.convict_id, m.to_facility) for m in swap.moves] == [
+        ("A", "FS"),
+        ("B", "FL"),
+        ("C", "FA"),
+    ]
     assert [round(m.change_km) for m in swap.moves] == [-997, -607, -591]
 
 
@@ -239,7 +256,11 @@ def test_a_four_person_cycle_is_found_and_shorter_limits_find_none() -> None:
 def test_a_chain_into_a_free_place_elsewhere() -> None:
     population, facilities = world(
         [full("FA", "KZ-71"), full("FS", "KZ-79"), facility("FL", "KZ-75", capacity=2)],
-        [(convict("A", "KZ-79"), "FA"), (convict("B", "KZ-75"), "FS"), (convict("L", "KZ-75"), "FL")],
+        [
+            (convict("A", "KZ-79"), "FA"),
+            (convict("B", "KZ-75"), "FS"),
+            (convict("L", "KZ-75"), "FL"),
+        ],
     )
     e = review(population, facilities)
     assert [(s.kind, s.people) for s in e.swaps] == [(SwapKind.CHAIN, 2)]
@@ -416,7 +437,9 @@ def test_departing_without_reason_and_second_reviewer_is_refused(
 
 def test_the_second_reviewer_must_be_another_person(granted: Evaluation) -> None:
     with pytest.raises(FourEyesError, match="different person"):
-        record_decision(granted, "reviewer-1", "deny", reason="Safety.", second_reviewer="reviewer-1")
+        record_decision(
+            granted, "reviewer-1", "deny", reason="Safety.", second_reviewer="reviewer-1"
+        )
 
 
 def test_departing_with_reason_and_second_reviewer_is_recorded(granted: Evaluation) -> None:
@@ -430,7 +453,9 @@ def test_departing_with_reason_and_second_reviewer_is_recorded(granted: Evaluati
 
 def test_no_reviewers_can_grant_an_unlawful_transfer(unlawful: Evaluation) -> None:
     with pytest.raises(UnlawfulDecisionError, match="same-security-level"):
-        record_decision(unlawful, "reviewer-1", "grant", reason="Family.", second_reviewer="reviewer-2")
+        record_decision(
+            unlawful, "reviewer-1", "grant", reason="Family.", second_reviewer="reviewer-2"
+        )
     assert record_decision(unlawful, "reviewer-1", "deny").verdict is Verdict.DENY
 
 
@@ -458,7 +483,9 @@ def test_an_unknown_decision_or_empty_reviewer_is_refused(granted: Evaluation) -
 # --- random instances: swaps and campaigns ---------------------------------------------------
 
 
-def random_world(rng: np.random.Generator, n_convicts: int, n_facilities: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def random_world(
+    rng: np.random.Generator, n_convicts: int, n_facilities: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A random lawful population: convicts placed at random where the rules allow and there
     is room, co-defendants apart; facilities left with 0 to 2 free places."""
     convicts, facilities = random_instance(rng, n_convicts, n_facilities, cases=True)
@@ -468,9 +495,13 @@ def random_world(rng: np.random.Generator, n_convicts: int, n_facilities: int) -
     count = np.zeros(len(facilities), dtype=np.int64)
     where = np.full(len(convicts), -1)
     for i in rng.permutation(len(convicts)):
-        case = convicts["case_id"].iat[i]
-        taken = set(where[(convicts["case_id"] == case).to_numpy() & (where >= 0)]) if case else set()
-        options = [j for j in np.flatnonzero(allowed[class_of[i]] & (count < limit)) if j not in taken]
+        case = convicts["case_id"].to_numpy()[i]
+        taken = (
+            set(where[(convicts["case_id"] == case).to_numpy() & (where >= 0)]) if case else set()
+        )
+        options = [
+            j for j in np.flatnonzero(allowed[class_of[i]] & (count < limit)) if j not in taken
+        ]
         if options:
             where[i] = rng.choice(options)
             count[where[i]] += 1
@@ -515,11 +546,13 @@ def test_every_swap_found_is_lawful_within_capacity_and_moves_nobody_else_farthe
                     assert allowed[class_of[i], where[i]]
                     if k > 0:
                         assert distance[i, where[i]] <= distance[i, row[move.from_facility]]
-                assert (np.bincount(where, minlength=len(facilities)) <= facilities["capacity"]).all()
+                assert (
+                    np.bincount(where, minlength=len(facilities)) <= facilities["capacity"]
+                ).all()
                 in_case = (population["case_id"] != "").to_numpy()
                 pairs = pd.DataFrame({"case": population["case_id"][in_case], "at": where[in_case]})
                 assert not pairs.duplicated().any()
-                assert facilities["region"].iat[where[index[cid]]] == e.target_region
+                assert facilities["region"].to_numpy()[where[index[cid]]] == e.target_region
     assert checked > 10
 
 
@@ -573,7 +606,9 @@ def test_the_campaign_places_the_most_at_home_before_saving_kilometres() -> None
     assert reference.facility_of == result.facility_of.tolist()
 
 
-def assert_campaign_is_sound(population: pd.DataFrame, facilities: pd.DataFrame, facility_of: np.ndarray) -> None:
+def assert_campaign_is_sound(
+    population: pd.DataFrame, facilities: pd.DataFrame, facility_of: np.ndarray
+) -> None:
     row = population["facility_id"].map({fid: j for j, fid in enumerate(facilities["facility_id"])})
     before = row.to_numpy()
     distance = metres(population, facilities)
@@ -592,7 +627,9 @@ def test_the_campaign_equals_the_naive_model_on_random_instances() -> None:
     rng = np.random.default_rng(2021)
     compared = moved = 0
     for _ in range(25):
-        population, facilities = random_world(rng, int(rng.integers(8, 26)), int(rng.integers(4, 9)))
+        population, facilities = random_world(
+            rng, int(rng.integers(8, 26)), int(rng.integers(4, 9))
+        )
         if population.empty:
             continue
         result = optimise_transfers(population, facilities, regions_table())

@@ -62,13 +62,17 @@ def test_review_speaks_russian_and_json(folder: Path, capsys: pytest.CaptureFixt
     assert data["reasons"][0]["code"] == "swap-available"
 
 
-def test_review_of_a_target_facility_and_a_ground(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_review_of_a_target_facility_and_a_ground(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     argv = ["transfer", "review", "--convict", "A", "--target-facility", "FS", "--ground", "safety"]
     assert main([*argv, *tables(folder)]) == 0
     assert "the convict's personal safety" in capsys.readouterr().out
 
 
-def test_an_unknown_convict_exits_2_with_the_problem(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_convict_exits_2_with_the_problem(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["transfer", "review", "--convict", "Z", *tables(folder)]) == 2
     assert "--convict: unknown convict 'Z'" in capsys.readouterr().err
 
@@ -79,12 +83,20 @@ def test_a_population_that_disagrees_with_the_facilities_exits_2(
     population = pd.read_csv(folder / "population.csv", dtype=str, keep_default_na=False)
     write_csv_atomically(population.iloc[:1], folder / "population.csv")
     assert main(["transfers", "optimise", *tables(folder)]) == 2
-    assert "0 convicts serve in FS, but the facilities table says 1 occupied" in capsys.readouterr().err
+    assert (
+        "0 convicts serve in FS, but the facilities table says 1 occupied"
+        in capsys.readouterr().err
+    )
 
 
-def test_optimise_writes_moves_and_summary(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_optimise_writes_moves_and_summary(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out, summary = folder / "moves.csv", folder / "summary.json"
-    assert main(["transfers", "optimise", *tables(folder), "--out", str(out), "--json", str(summary)]) == 0
+    assert (
+        main(["transfers", "optimise", *tables(folder), "--out", str(out), "--json", str(summary)])
+        == 0
+    )
     assert "In their home region: 0 now, 2 after (+2)." in capsys.readouterr().out
     moves = pd.read_csv(out)
     assert moves["convict_id"].tolist() == ["A", "B"]
@@ -95,7 +107,18 @@ def test_optimise_writes_moves_and_summary(folder: Path, capsys: pytest.CaptureF
 def test_generate_population_writes_a_valid_population(folder: Path) -> None:
     out = folder / "generated.csv"
     argv = ["generate-population", "--seed", "4", "--out", str(out)]
-    assert main([*argv, "--facilities", str(folder / "facilities.csv"), "--regions", str(folder / "regions.csv")]) == 0
+    assert (
+        main(
+            [
+                *argv,
+                "--facilities",
+                str(folder / "facilities.csv"),
+                "--regions",
+                str(folder / "regions.csv"),
+            ]
+        )
+        == 0
+    )
     regions = read_regions(folder / "regions.csv")
     population = read_population(out, regions, read_facilities(folder / "facilities.csv", regions))
     assert len(population) == 2

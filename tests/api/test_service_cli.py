@@ -1,0 +1,151 @@
+"""`placement token create` and `placement serve`, run as a user would."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from api.app import create_app
+from api.settings import Settings
+from optimizer.cli import main
+
+
+def placement_command() -> list[str]:
+    installed = Path(sys.executable).parent / "placement"
+    return [str(installed)] if installed.exists() else [sys.executable, "-m", "optimizer.cli"]
+
+
+def create_token(database_url: str, role: str, name: str) -> str:
+    done = subprocess.run(
+        [
+            *placement_command(),
+            "token",
+            "create",
+            "--role",
+            role,
+            "--name",
+            name,
+            "--database-url",
+            database_url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return done.stdout.strip()
+
+
+def test_token_create_prints_a_token_once_and_stores_only_its_digest(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        [
+            "token",
+            "create",
+            "--role",
+            "auditor",
+            "--name",
+            "ombudsman",
+            "--database-url",
+            database_url,
+        ]
+    )
+    assert status == 0
+    token = capsys.readouterr().out.strip()
+    assert token.startswith("plc_")
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT name, role, token_digest FROM api_tokens")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("ombudsman", "auditor", hashlib.sha256(token.encode()).hexdigest())
+    ]
+    app = create_app(Settings(database_url=database_url))
+    try:
+        with TestClient(app) as client:
+            headers = {"Authorization": f"Bearer {token}"}
+            assert client.get("/audit/verify", headers=headers).json()["ok"] is True
+            assert client.post("/runs", json={"convicts": []}, headers=headers).status_code == 403
+    finally:
+        app.state.store.close()
+
+
+@pytest.mark.parametrize("name", ["", "x" * 201])
+def test_token_create_refuses_a_bad_name(database_url: str, name: str) -> None:
+    assert (
+        main(["token", "create", "--role", "admin", "--name", name, "--database-url", database_url])
+        == 2
+    )
+
+
+def test_token_create_refuses_an_unknown_role(database_url: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["token", "create", "--role", "warden", "--name", "x", "--database-url", database_url])
+    assert exited.value.code == 2
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_up(url: str, server: subprocess.Popen[Any], log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the server exited: {log.read_text()}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail(f"the server did not answer: {log.read_text()}")
+
+
+def test_serve_answers_over_http_and_logs_no_convict_data(
+    tmp_path: Path, database_url: str, make_batch: Any
+) -> None:
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [*placement_command(), "serve", "--port", str(port), "--database-url", database_url],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, server, log)
+        headers = {"Authorization": f"Bearer {create_token(database_url, 'allocator', 'desk')}"}
+        batch = make_batch(30)
+        with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
+            assert client.get("/docs").status_code == 200
+            created = client.post("/runs", json={"convicts": batch})
+            assert created.status_code == 201
+            run_id = created.json()["run_id"]
+            for record in batch[:3]:
+                explained = client.get(
+                    f"/runs/{run_id}/placements/{record['convict_id']}/explanation"
+                )
+                assert explained.status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    output = log.read_text()
+    assert "POST /runs 201" in output
+    assert "GET /runs/{run_id}/placements/{convict_id}/explanation 200" in output
+    for record in batch:
+        assert record["convict_id"] not in output

@@ -1,0 +1,124 @@
+"""Every validation error names its file, row and column; nothing bad gets through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from optimizer.data import read_convicts, read_facilities, read_regions, validate_convicts, validate_facilities
+from optimizer.domain import InputError
+from tests.helpers import convict, facility, regions_table
+from optimizer.data import records_table
+
+
+def problems_of(call, *args) -> list[tuple[int | None, str | None, str]]:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError) as caught:
+        call(*args)
+    return [(p.row, p.column, p.message) for p in caught.value.problems]
+
+
+def facility_problems(**fields: object) -> list[tuple[int | None, str | None, str]]:
+    record = facility("F1")
+    record.update(fields)
+    return problems_of(validate_facilities, records_table([record]), regions_table())
+
+
+def convict_problems(**fields: object) -> list[tuple[int | None, str | None, str]]:
+    record = convict("C1")
+    record.update(fields)
+    return problems_of(validate_convicts, records_table([record]), regions_table())
+
+
+@pytest.mark.parametrize(
+    ("fields", "column", "fragment"),
+    [
+        ({"security_level": "strict"}, "security_level", "unknown security level 'strict'"),
+        ({"sex": "X"}, "sex", "unknown sex 'X'"),
+        ({"region": "KZ-99"}, "region", "unknown region code 'KZ-99'"),
+        ({"capacity": -1}, "capacity", "-1 is negative"),
+        ({"capacity": 2.5}, "capacity", "is not a whole number"),
+        ({"capacity": 5, "occupied": 6}, "occupied", "above the facility's capacity"),
+        ({"lat": 60.0}, "lat", "outside Kazakhstan's latitudes"),
+        ({"lon": 30.0}, "lon", "outside Kazakhstan's longitudes"),
+        ({"for_former_officers": "maybe"}, "for_former_officers", "is not true or false"),
+        ({"age_category": "child"}, "age_category", "unknown age category"),
+    ],
+)
+def test_bad_facility_cells_are_named(fields: dict[str, object], column: str, fragment: str) -> None:
+    problems = facility_problems(**fields)
+    assert any(row == 1 and col == column and fragment in msg for row, col, msg in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("fields", "column", "fragment"),
+    [
+        ({"age": 13}, "age", "outside the accepted ages"),
+        ({"age": 101}, "age", "outside the accepted ages"),
+        ({"age": "old"}, "age", "'old' is not a number"),
+        ({"home_region": "KZ-ALA"}, "home_region", "unknown region code"),
+        ({"home_lat": 51.0}, "home_lon", "must be given together"),
+        ({"home_lat": 30.0, "home_lon": 70.0}, "home_lat", "outside Kazakhstan's latitudes"),
+        ({"security_level": ""}, "security_level", "is empty"),
+    ],
+)
+def test_bad_convict_cells_are_named(fields: dict[str, object], column: str, fragment: str) -> None:
+    problems = convict_problems(**fields)
+    assert any(row == 1 and col == column and fragment in msg for row, col, msg in problems), problems
+
+
+@pytest.mark.parametrize("age", [14, 17, 18, 100])
+def test_boundary_ages_are_accepted(age: int) -> None:
+    table = validate_convicts(records_table([convict("C1", age=age)]), regions_table())
+    assert table["age_category"].iat[0] == ("juvenile" if age < 18 else "adult")
+
+
+def test_duplicate_ids_point_to_the_first_use() -> None:
+    raw = records_table([convict("C1"), convict("C2"), convict("C1")])
+    assert (3, "convict_id", "duplicate id 'C1' (first used in row 1)") in problems_of(validate_convicts, raw, regions_table())
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    raw = records_table([convict("C1", age=5, sex="Q"), convict("C2", home_region="nowhere")])
+    rows_and_columns = {(r, c) for r, c, _ in problems_of(validate_convicts, raw, regions_table())}
+    assert {(1, "age"), (1, "sex"), (2, "home_region")} <= rows_and_columns
+
+
+def test_missing_and_unknown_columns(tmp_path: Path) -> None:
+    path = tmp_path / "new.csv"
+    path.write_text("convict_id,sex,age,security_level,colour\nC1,M,30,medium,red\n")
+    problems = problems_of(read_convicts, path, regions_table())
+    assert (None, "colour", "unknown column") in problems
+    assert (None, "home_region", "required column is missing") in problems
+
+
+@pytest.mark.parametrize("content", ["", "convict_id,sex,age,security_level,home_region\n"])
+def test_empty_files_are_rejected(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "new.csv"
+    path.write_text(content)
+    problems = problems_of(read_convicts, path, regions_table())
+    assert len(problems) == 1 and problems[0][2] in {"the file is empty", "the table has no rows"}
+
+
+def test_optional_columns_take_their_defaults() -> None:
+    raw = pd.DataFrame({c: [v] for c, v in facility("F1").items() if c not in {"occupied", "medical_profile", "for_former_officers"}}).astype(str)
+    table = validate_facilities(raw, regions_table())
+    assert table["occupied"].iat[0] == 0 and not table["for_former_officers"].iat[0]
+
+
+def test_home_point_defaults_to_the_region_centre() -> None:
+    table = validate_convicts(records_table([convict("C1", "KZ-75")]), regions_table())
+    assert (table["home_lat"].iat[0], table["home_lon"].iat[0]) == (43.26, 76.93)
+
+
+def test_bundled_data_set_is_valid_and_calibrated() -> None:
+    regions = read_regions()
+    facilities = read_facilities(None, regions)
+    assert len(regions) == 20 and len(facilities) == 80
+    counts = facilities["security_level"].value_counts()
+    assert counts["medium"] == 21 and counts["maximum"] == 22
+    assert (facilities["sex"] == "F").sum() == 6
+    assert (facilities["age_category"] == "juvenile").sum() == 1
+    assert (facilities["medical_profile"] != "").sum() == 4
+    assert 31_000 <= facilities["occupied"].sum() <= 33_000

@@ -1,0 +1,77 @@
+"""`placement explain`: the explanation of one convict's placement, in words or as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], command: Callable[[str], Callable[[Handler], Handler]]) -> None:
+    explain = sub.add_parser("explain", help="explain one convict's placement")
+    explain.add_argument("--convicts", type=Path, required=True, help="the convicts CSV that was allocated")
+    explain.add_argument("--placements", type=Path, required=True, help="the placements CSV it produced")
+    explain.add_argument("--convict", required=True, help="the convict_id to explain")
+    explain.add_argument("--lang", choices=["en", "ru"], default="en")
+    explain.add_argument("--json", action="store_true", help="print the structured explanation")
+    explain.add_argument("--facilities", type=Path, help="facilities CSV (default: the national network)")
+    explain.add_argument("--regions", type=Path, help="regions CSV (default: the bundled one)")
+    explain.add_argument("--objective", choices=["min-distance", "home-first"], default="min-distance")
+    explain.add_argument("--distance", choices=["great-circle", "rail"], default="great-circle")
+    explain.add_argument("--time-limit", type=float, default=60.0)
+    command("explain")(_explain)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from optimizer.data import read_convicts, read_csv_text, read_facilities, read_regions
+    from optimizer.domain import DistanceKind, InputError, Objective, Problem, SolveOptions
+    from optimizer.explain import explain_convict, render_explanation
+    from optimizer.model import solve
+
+    regions = read_regions(args.regions)
+    facilities = read_facilities(args.facilities, regions)
+    convicts = read_convicts(args.convicts, regions)
+    matches = (convicts["convict_id"] == args.convict).to_numpy().nonzero()[0]
+    if len(matches) == 0:
+        raise InputError([Problem(args.convicts.name, None, "convict_id", f"no convict {args.convict!r}")])
+    options = SolveOptions(Objective(args.objective), DistanceKind(args.distance), args.time_limit)
+    solution = solve(convicts, facilities, options)
+    _check_same_allocation(read_csv_text(args.placements), solution.placements, args.placements.name)
+    explanation = explain_convict(solution, regions, int(matches[0]))
+    if args.json:
+        print(json.dumps(explanation, ensure_ascii=False, indent=2))
+    else:
+        print(render_explanation(explanation, args.lang, regions))
+    return 0
+
+
+def _check_same_allocation(given: Any, solved: Any, file: str) -> None:
+    """An explanation is of one allocation: refuse placements that are not this optimum."""
+    from optimizer.domain import InputError, Problem
+
+    problems = []
+    for column in ("convict_id", "facility_id"):
+        if column not in given.columns:
+            problems.append(Problem(file, None, column, "required column is missing"))
+    if not problems and len(given) != len(solved):
+        problems.append(Problem(file, None, None, f"has {len(given)} rows; the convicts file has {len(solved)}"))
+    if not problems:
+        differs = (given["convict_id"].to_numpy() != solved["convict_id"].to_numpy()) | (
+            given["facility_id"].to_numpy() != solved["facility_id"].to_numpy()
+        )
+        problems += [
+            Problem(
+                file,
+                int(row) + 1,
+                "facility_id",
+                f"{given['facility_id'].iat[row]!r} is not the optimal allocation of these inputs "
+                f"({solved['facility_id'].iat[row]!r}); explain the run that produced it, with the same options",
+            )
+            for row in differs.nonzero()[0][:20]
+        ]
+    if problems:
+        raise InputError(problems)

@@ -130,8 +130,8 @@ def main() -> None:
         f"ratio {steady_total / STEADY_TARGET_S:.2f})."
     )
     print(
-        f"{args.weeks}-week flow, slowest policy: {flow_max:.2f} s (target < {FLOW_TARGET_S:.0f} s, "
-        f"ratio {flow_max / FLOW_TARGET_S:.2f})."
+        f"{args.weeks}-week flow, slowest policy: {flow_max:.2f} s "
+        f"(target < {FLOW_TARGET_S:.0f} s, ratio {flow_max / FLOW_TARGET_S:.2f})."
     )
 
     effects = paired_effects(pd.concat(metrics, ignore_index=True), "baseline")

@@ -54,7 +54,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -130,17 +130,6 @@ class CapacityChange:
     def __post_init__(self) -> None:
         if not self.factor > 0:
             raise ValueError(f"factor must be positive, got {self.factor}")
-
-
-class NetworkPolicy(Protocol):
-    """Anything that turns today's network and convicts into the network under a reform."""
-
-    @property
-    def name(self) -> str: ...
-
-    def apply(
-        self, facilities: pd.DataFrame, convicts: pd.DataFrame
-    ) -> tuple[pd.DataFrame, pd.DataFrame]: ...
 
 
 @dataclass(frozen=True)

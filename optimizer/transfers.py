@@ -473,7 +473,7 @@ def evaluate_request(
         lawful = False
     failed_rules = () if lawful else _union_rules(options)
 
-    if not options and in_target[c]:
+    if in_target[c] and not any(o.lawful for o in options):
         reasons.append(
             Reason.ALREADY_IN_HOME_REGION
             if region == home and target_facility is None

@@ -1,15 +1,18 @@
-"""The exact integer model used when co-defendants would otherwise share a facility.
+"""The exact integer model used when co-defendants in different groups would share a facility.
 
-Same groups and arcs as the flow model, except that members of a shared case become units of
-one convict each, with "at most one member of a case per facility".
+Co-defendants who are otherwise alike are kept apart by the flow itself (their group's arcs carry
+one convict each). Members of one case in different groups (another class or home point) can
+still meet; then:
 
-Usually the flow (a relaxation) is nearly right: a repair moves clashing co-defendants to their
-next free facilities. When the repaired allocation places as many convicts (and, for home-first,
-as many at home) as the relaxation, those counts are optimal and only distance is left; then an
-arc whose reduced cost in the relaxation exceeds the repair's distance gap cannot carry flow in
-any better allocation and is left out (reduced-cost fixing), which keeps the CP-SAT model small.
-Otherwise CP-SAT solves the whole lexicographic objective in stages: most placed, then
-(home-first) most at home, then least distance.
+1. a repair closes, for every meeting, the facility to all but one of the case's groups and
+   solves the flow again, until no case meets; the result is lawful;
+2. when it places as many convicts (and, for home-first, as many at home) as the relaxation,
+   those counts are optimal and only distance is left: an arc whose reduced cost in the
+   relaxation exceeds the repair's distance gap cannot carry flow in any better allocation and
+   is left out, and a group left with one possible facility is fixed there (reduced-cost fixing);
+3. CP-SAT proves the optimum over what is left, which is small; when the counts differ it solves
+   the whole lexicographic objective in stages: most placed, then (home-first) most at home,
+   then least distance.
 """
 
 from __future__ import annotations
@@ -26,9 +29,11 @@ from optimizer.model import ClassBlock, FloatArray, IntArray
 
 @dataclass(frozen=True)
 class Relaxation:
-    """The optimal flow without the co-defendant rule, with its potentials."""
+    """The optimal flow without the rule for co-defendants in different groups, with potentials."""
 
     facility_of: npt.NDArray[np.intp]
+    flows: list[IntArray]
+    unplaced: IntArray
     group_potential: FloatArray
     facility_potential: FloatArray
     sink_potential: float
@@ -36,218 +41,210 @@ class Relaxation:
     facility_region: npt.NDArray[np.object_]
 
 
-@dataclass
-class _Units:
-    """A unit is a group's convicts outside shared cases, or one case member."""
-
-    group: npt.NDArray[np.intp]
-    size: IntArray
-    convicts: list[npt.NDArray[np.intp]]
+@dataclass(frozen=True)
+class _Tally:
+    placed: int
+    home: int
+    weighted: int
+    """Sum of arc costs plus the unplaced penalty per unplaced convict."""
 
 
 def solve_with_separation(
     groups: pd.DataFrame,
     group_of: npt.NDArray[np.intp],
     blocks: list[ClassBlock],
+    counts: IntArray,
+    per_arc: IntArray,
     free: IntArray,
     cases: pd.Series,
     options: SolveOptions,
     relaxation: Relaxation,
 ) -> tuple[npt.NDArray[np.intp], bool]:
     """Per convict, the facility row (or -1), and whether the result is proven optimal."""
-    units = _units(groups, group_of, cases)
-    costs = _convict_costs(blocks, groups, group_of, relaxation)
-    repaired = _repair(relaxation.facility_of, cases, groups, group_of, blocks, free)
-    tiers = 2 if options.objective is Objective.HOME_FIRST else 1
-    if costs.tiers(repaired)[:tiers] == costs.tiers(relaxation.facility_of)[:tiers]:
-        gap = costs(repaired) - costs(relaxation.facility_of)
-        keep = _arcs_within(units, blocks, groups, relaxation, gap)
-        return _solve_cp_sat(units, blocks, groups, free, cases, options, keep, repaired, relaxation, costs)
-    return _solve_cp_sat(units, blocks, groups, free, cases, options, None, repaired, relaxation, costs)
+    repaired = _repair(blocks, groups, group_of, counts, per_arc, free, cases, relaxation)
+    bound = _tally(blocks, groups, group_of, relaxation.facility_of, relaxation)
+    found = _tally(blocks, groups, group_of, repaired, relaxation)
+    home_first = options.objective is Objective.HOME_FIRST
+    if (found.placed, found.home if home_first else 0) == (bound.placed, bound.home if home_first else 0):
+        keep = _arcs_within(blocks, relaxation, found.weighted - bound.weighted)
+        targets = (bound.placed, bound.home if home_first else None)
+        return _solve_cp_sat(blocks, groups, group_of, free, cases, options, repaired, keep, targets)
+    return _solve_cp_sat(blocks, groups, group_of, free, cases, options, repaired, None, None)
 
 
-def _units(groups: pd.DataFrame, group_of: npt.NDArray[np.intp], cases: pd.Series) -> _Units:
-    in_case = cases.to_numpy() != ""
-    ordinary = np.flatnonzero(~in_case)
-    ordinary = ordinary[np.argsort(group_of[ordinary], kind="stable")]
-    starts = np.searchsorted(group_of[ordinary], np.arange(len(groups) + 1))
-    members = np.flatnonzero(in_case)
-    return _Units(
-        group=np.concatenate([np.arange(len(groups)), group_of[members]]).astype(np.intp),
-        size=np.concatenate([np.diff(starts), np.ones(len(members))]).astype(np.int64),
-        convicts=[ordinary[starts[g] : starts[g + 1]] for g in range(len(groups))]
-        + [np.array([m]) for m in members],
-    )
-
-
-class _CostOf:
-    """The weighted cost of a whole allocation, and its tiers."""
-
-    def __init__(
-        self,
-        per_group: dict[int, dict[int, int]],
-        home: dict[int, dict[int, bool]],
-        group_of: npt.NDArray[np.intp],
-        penalty: int,
-    ) -> None:
-        self.per_group = per_group
-        self.home = home
-        self.group_of = group_of
-        self.penalty = penalty
-
-    def __call__(self, facility_of: npt.NDArray[np.intp]) -> int:
-        total = 0
-        for i, f in enumerate(facility_of):
-            total += self.penalty if f < 0 else self.per_group[int(self.group_of[i])][int(f)]
-        return total
-
-    def tiers(self, facility_of: npt.NDArray[np.intp]) -> tuple[int, int]:
-        """(placed, placed at home): the tiers above distance."""
-        placed = home = 0
-        for i, f in enumerate(facility_of):
-            if f >= 0:
-                placed += 1
-                home += self.home[int(self.group_of[i])][int(f)]
-        return placed, home
-
-
-def _convict_costs(
-    blocks: list[ClassBlock], groups: pd.DataFrame, group_of: npt.NDArray[np.intp], relaxation: Relaxation
-) -> _CostOf:
-    used_groups = np.unique(group_of)
-    per_group: dict[int, dict[int, int]] = {}
-    home: dict[int, dict[int, bool]] = {}
-    region = groups["home_region"].to_numpy()
-    for g in used_groups:
-        block = blocks[int(groups["class"].iat[int(g)])]
-        row = int(np.searchsorted(block.groups, g))
-        facilities = block.facilities.tolist()
-        per_group[int(g)] = dict(zip(facilities, block.cost[row].tolist(), strict=True))
-        at_home = (relaxation.facility_region[block.facilities] == region[g]).tolist()
-        home[int(g)] = dict(zip(facilities, at_home, strict=True))
-    return _CostOf(per_group, home, group_of, relaxation.unplaced_penalty)
+def _tally(
+    blocks: list[ClassBlock],
+    groups: pd.DataFrame,
+    group_of: npt.NDArray[np.intp],
+    facility_of: npt.NDArray[np.intp],
+    relaxation: Relaxation,
+) -> _Tally:
+    placed = facility_of >= 0
+    weighted = int((~placed).sum()) * relaxation.unplaced_penalty
+    convict_class = groups["class"].to_numpy()[group_of]
+    for k, block in enumerate(blocks):
+        mine = np.flatnonzero((convict_class == k) & placed)
+        if len(mine) == 0:
+            continue
+        rows = np.searchsorted(block.groups, group_of[mine])
+        columns = np.searchsorted(block.facilities, facility_of[mine])
+        weighted += int(block.cost[rows, columns].sum())
+    home_region = groups["home_region"].to_numpy()[group_of[placed]]
+    home = int((relaxation.facility_region[facility_of[placed]] == home_region).sum())
+    return _Tally(int(placed.sum()), home, weighted)
 
 
 def _repair(
-    facility_of: npt.NDArray[np.intp],
-    cases: pd.Series,
+    blocks: list[ClassBlock],
     groups: pd.DataFrame,
     group_of: npt.NDArray[np.intp],
-    blocks: list[ClassBlock],
+    counts: IntArray,
+    per_arc: IntArray,
     free: IntArray,
+    cases: pd.Series,
+    relaxation: Relaxation,
 ) -> npt.NDArray[np.intp]:
-    """Move clashing co-defendants to their cheapest free, clash-free facility, or unplace them."""
-    repaired = facility_of.copy()
-    left = free - np.bincount(repaired[repaired >= 0], minlength=len(free))
-    members = pd.DataFrame({"case": cases.to_numpy(), "i": np.arange(len(cases))})
-    for _, case in members[members["case"] != ""].groupby("case", sort=True)["i"]:
-        taken: set[int] = set()
-        for i in case.to_numpy():
-            f = int(repaired[i])
-            if f < 0 or f not in taken:
-                taken.add(f)
-                continue
-            left[f] += 1
-            repaired[i] = -1
-            g = int(group_of[i])
-            block = blocks[int(groups["class"].iat[g])]
-            row = int(np.searchsorted(block.groups, g))
-            for k in np.argsort(block.cost[row], kind="stable"):
-                candidate = int(block.facilities[k])
-                if left[candidate] > 0 and candidate not in taken:
-                    repaired[i] = candidate
-                    left[candidate] -= 1
-                    taken.add(candidate)
-                    break
-    return repaired
+    """A lawful allocation near the relaxation: close meeting facilities to all but one group."""
+    from optimizer.model import _co_defendants_share, _disaggregate, _solve_flow
+
+    original = [b.cost.copy() for b in blocks]
+    closed_cost = 4 * relaxation.unplaced_penalty
+    facility_of = relaxation.facility_of
+    case_of = cases.to_numpy()
+    try:
+        while _co_defendants_share(cases, facility_of):
+            placed = (case_of != "") & (facility_of >= 0)
+            meetings = pd.DataFrame(
+                {"case": case_of[placed], "facility": facility_of[placed], "group": group_of[placed]}
+            ).drop_duplicates()
+            meetings = meetings[meetings.duplicated(["case", "facility"], keep="first")]
+            for group, facility in zip(meetings["group"], meetings["facility"], strict=True):
+                block = blocks[int(groups["class"].iat[int(group)])]
+                row = int(np.searchsorted(block.groups, group))
+                block.cost[row, np.flatnonzero(block.facilities == facility)] = closed_cost
+            unplaced = _solve_flow(blocks, counts, per_arc, free, relaxation.unplaced_penalty)
+            facility_of = _disaggregate(blocks, unplaced, group_of, len(groups))
+    finally:
+        for block, cost, flow in zip(blocks, original, relaxation.flows, strict=True):
+            block.cost = cost
+            block.flow = flow
+    return facility_of
 
 
-def _arcs_within(
-    units: _Units, blocks: list[ClassBlock], groups: pd.DataFrame, relaxation: Relaxation, gap: int
-) -> dict[int, tuple[npt.NDArray[np.intp], bool]]:
-    """Per group, the facilities whose reduced cost is within the gap, and whether it may stay unplaced."""
-    keep: dict[int, tuple[npt.NDArray[np.intp], bool]] = {}
-    for g in np.unique(units.group):
-        block = blocks[int(groups["class"].iat[int(g)])]
-        row = int(np.searchsorted(block.groups, g))
-        reduced = (
-            block.cost[row]
-            + relaxation.group_potential[g]
-            - relaxation.facility_potential[block.facilities]
-        )
-        unplaced = relaxation.unplaced_penalty + relaxation.group_potential[g] - relaxation.sink_potential
-        keep[int(g)] = (block.facilities[reduced <= gap + 0.5], bool(unplaced <= gap + 0.5))
-    return keep
+@dataclass(frozen=True)
+class _Kept:
+    """Per class block: which arcs may carry flow in a better allocation, and who may wait."""
+
+    arcs: list[npt.NDArray[np.bool_]]
+    may_wait: list[npt.NDArray[np.bool_]]
+
+
+def _arcs_within(blocks: list[ClassBlock], relaxation: Relaxation, gap: int) -> _Kept:
+    arcs, may_wait = [], []
+    for block in blocks:
+        group_potential = relaxation.group_potential[block.groups]
+        reduced = block.cost + group_potential[:, None] - relaxation.facility_potential[block.facilities][None, :]
+        arcs.append(reduced <= gap + 0.5)
+        waiting = relaxation.unplaced_penalty + group_potential - relaxation.sink_potential
+        may_wait.append(waiting <= gap + 0.5)
+    return _Kept(arcs, may_wait)
 
 
 def _solve_cp_sat(
-    units: _Units,
     blocks: list[ClassBlock],
     groups: pd.DataFrame,
+    group_of: npt.NDArray[np.intp],
     free: IntArray,
     cases: pd.Series,
     options: SolveOptions,
-    keep: dict[int, tuple[npt.NDArray[np.intp], bool]] | None,
     hint: npt.NDArray[np.intp],
-    relaxation: Relaxation,
-    costs: _CostOf,
+    kept: _Kept | None,
+    targets: tuple[int, int | None] | None,
 ) -> tuple[npt.NDArray[np.intp], bool]:
+    """Units are a group's convicts outside shared cases, or one case member each."""
     from ortools.sat.python import cp_model
 
-    model = cp_model.CpModel()
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    unit_arcs: list[list[tuple[int, cp_model.IntVar]]] = [[] for _ in units.size]
-    placed_terms, home_terms, distance_terms = [], [], []
-    by_facility: dict[int, list[cp_model.IntVar]] = {}
-    for unit, (group, size) in enumerate(zip(units.group, units.size, strict=True)):
-        if size == 0:
-            continue
-        block = blocks[int(groups["class"].iat[int(group)])]
-        row = int(np.searchsorted(block.groups, group))
-        allowed, may_wait = keep[int(group)] if keep is not None else (block.facilities, True)
-        hinted = np.bincount(hint[units.convicts[unit]][hint[units.convicts[unit]] >= 0], minlength=len(free))
-        arcs = []
-        for column, facility in enumerate(block.facilities):
-            f = int(facility)
-            if f not in allowed and hinted[f] == 0:
-                continue
-            var = model.new_int_var(0, int(size), f"x_{unit}_{f}")
-            model.add_hint(var, int(hinted[f]))
-            x[unit, f] = var
-            unit_arcs[unit].append((f, var))
-            arcs.append(var)
-            by_facility.setdefault(f, []).append(var)
-            distance_terms.append(int(block.distance_m[row, column]) * var)
-            if block.cost[row, column] == block.distance_m[row, column]:
-                home_terms.append(var)
-        placed_terms.extend(arcs)
-        if may_wait or not arcs:
-            model.add(sum(arcs) <= int(size))
-        else:
-            model.add(sum(arcs) == int(size))
-    for facility, variables in by_facility.items():
-        model.add(sum(variables) <= int(free[facility]))
     case_of = cases.to_numpy()
-    members: dict[str, list[int]] = {}
-    for unit in range(len(groups), len(units.group)):
-        members.setdefault(str(case_of[units.convicts[unit][0]]), []).append(unit)
-    for case_units in members.values():
-        for facility in {f for u in case_units for f, _ in unit_arcs[u]}:
-            together = [x[u, facility] for u in case_units if (u, facility) in x]
-            if len(together) > 1:
-                model.add_at_most_one(together)
+    in_case = case_of != ""
+    facility_of = np.full(len(group_of), -1, dtype=np.intp)
+    convict_class = groups["class"].to_numpy()[group_of]
 
-    home_first = options.objective is Objective.HOME_FIRST
+    model = cp_model.CpModel()
+    load: dict[int, list[cp_model.LinearExprT]] = {}
+    fixed_load = np.zeros(len(free), dtype=np.int64)
+    together: dict[tuple[str, int], list[cp_model.LinearExprT]] = {}
+    placed_terms: list[cp_model.LinearExprT] = []
+    home_terms: list[cp_model.LinearExprT] = []
+    distance_terms: list[cp_model.LinearExprT] = []
+    decided: list[tuple[npt.NDArray[np.intp], list[tuple[int, cp_model.IntVar]]]] = []
+
+    for k, block in enumerate(blocks):
+        mine = np.flatnonzero(convict_class == k)
+        if len(mine) == 0:
+            continue
+        rows = np.searchsorted(block.groups, group_of[mine])
+        allowed = kept.arcs[k] if kept is not None else np.ones(block.cost.shape, dtype=bool)
+        waits = kept.may_wait[k] if kept is not None else np.ones(len(block.groups), dtype=bool)
+        fixed_rows = (allowed.sum(axis=1) == 1) & ~waits
+        at_home = block.cost == block.distance_m  # the home tier's penalty is on every other arc
+        # Fixed convicts: one possible facility and no waiting. Add them as constants.
+        fixed = mine[fixed_rows[rows]]
+        if len(fixed):
+            fixed_rows_of = np.searchsorted(block.groups, group_of[fixed])
+            columns = allowed[fixed_rows_of].argmax(axis=1)
+            facility_of[fixed] = block.facilities[columns]
+            np.add.at(fixed_load, block.facilities[columns], 1)
+            placed_terms.append(len(fixed))
+            home_terms.append(int(at_home[fixed_rows_of, columns].sum()))
+            distance_terms.append(int(block.distance_m[fixed_rows_of, columns].sum()))
+            for i, column in zip(fixed[in_case[fixed]], columns[in_case[fixed]], strict=True):
+                together.setdefault((str(case_of[i]), int(block.facilities[column])), []).append(1)
+        # The others: one unit per group for ordinary convicts, one per case member.
+        free_convicts = mine[~fixed_rows[rows]]
+        ordinary = free_convicts[~in_case[free_convicts]]
+        ordinary = ordinary[np.argsort(group_of[ordinary], kind="stable")]
+        starts = np.flatnonzero(np.diff(group_of[ordinary], prepend=-1))
+        units = np.split(ordinary, starts[1:]) if len(ordinary) else []
+        units += [np.array([i]) for i in free_convicts[in_case[free_convicts]]]
+        for members in units:
+            row = int(np.searchsorted(block.groups, group_of[members[0]]))
+            size = len(members)
+            hinted = hint[members]
+            arcs: list[tuple[int, cp_model.IntVar]] = []
+            for column in np.flatnonzero(allowed[row] | np.isin(block.facilities, hinted)):
+                f = int(block.facilities[column])
+                var = model.new_int_var(0, size, "")
+                model.add_hint(var, int((hinted == f).sum()))
+                arcs.append((f, var))
+                load.setdefault(f, []).append(var)
+                placed_terms.append(var)
+                if at_home[row, column]:
+                    home_terms.append(var)
+                distance_terms.append(int(block.distance_m[row, column]) * var)
+                if in_case[members[0]]:
+                    together.setdefault((str(case_of[members[0]]), f), []).append(var)
+            total = sum(v for _, v in arcs)
+            if waits[row] or not arcs:
+                model.add(total <= size)
+            else:
+                model.add(total == size)
+            decided.append((members, arcs))
+
+    for f, variables in load.items():
+        model.add(sum(variables) <= int(free[f] - fixed_load[f]))
+    for members_at in together.values():
+        if len(members_at) > 1:
+            model.add(sum(members_at) <= 1)
+
     stages: list[tuple[list[cp_model.LinearExprT], bool]] = []
-    if keep is None:
+    if targets is None:
         stages.append((placed_terms, True))
-        if home_first:
+        if options.objective is Objective.HOME_FIRST:
             stages.append((home_terms, True))
     else:
-        model.add(sum(placed_terms) == int((relaxation.facility_of >= 0).sum()))
-        if home_first:
-            placed_home = costs.tiers(relaxation.facility_of)[1]
-            model.add(sum(home_terms) == placed_home)
+        model.add(sum(placed_terms) == targets[0])
+        if targets[1] is not None:
+            model.add(sum(home_terms) == targets[1])
     stages.append((distance_terms, False))
 
     solver = cp_model.CpSolver()
@@ -266,16 +263,15 @@ def _solve_cp_sat(
             raise SolverError(f"CP-SAT ended with status {solver.status_name(status)}")
         optimal &= status == cp_model.OPTIMAL
         model.clear_hints()
-        for var in x.values():
-            model.add_hint(var, solver.value(var))
+        for _, arcs in decided:
+            for _, var in arcs:
+                model.add_hint(var, solver.value(var))
         model.add(expression == int(round(solver.objective_value)))
 
-    facility_of = np.full(len(hint), -1, dtype=np.intp)
-    for unit, members_of_unit in enumerate(units.convicts):
+    for members, arcs in decided:
         cursor = 0
-        for f, var in unit_arcs[unit]:
+        for f, var in arcs:
             amount = solver.value(var)
-            facility_of[members_of_unit[cursor : cursor + amount]] = f
+            facility_of[members[cursor : cursor + amount]] = f
             cursor += amount
     return facility_of, optimal
-

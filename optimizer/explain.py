@@ -116,6 +116,8 @@ class _Run:
         potentials = s.potentials
         if potentials is None:
             return None
+        if self.co_defendant_there(group, facility):
+            return (0, 0, 0)
         block, row = s.block_of_group(group)
         column = int(np.flatnonzero(block.facilities == facility)[0])
         between = potentials.between
@@ -134,6 +136,8 @@ class _Run:
         potentials = s.potentials
         if potentials is None:
             return None
+        if self.co_defendant_there(group, facility):
+            return (0, 0, 0)
         block, row = s.block_of_group(group)
         column = int(np.flatnonzero(block.facilities == facility)[0])
         sink = potentials.sink_node
@@ -145,6 +149,11 @@ class _Run:
             exits.append(-float(s.unplaced_penalty))
         change = float(block.cost[row, column]) + min(exits)
         return split_cost(change, s)
+
+    def co_defendant_there(self, group: int, facility: int) -> bool:
+        """A co-defendant of this (interchangeable) convict holds the place: they would swap."""
+        shared_case = self.solution.groups["case"].iat[group] != ""
+        return bool(shared_case and self.group_flows.get(group, {}).get(facility, 0) > 0)
 
     def shadow_price(self, facility: int) -> tuple[int, int, int] | None:
         potentials = self.solution.potentials

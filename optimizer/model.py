@@ -139,7 +139,8 @@ def solve(
     options = options or SolveOptions()
     distances = distances or distance_source(options.distance)
     classes, class_of = convict_classes(convicts)
-    groups, group_of = _group_interchangeable(convicts, class_of)
+    cases = _shared_cases(convicts)
+    groups, group_of = _group_interchangeable(convicts, class_of, cases)
     allowed = eligibility(classes, facilities)
     free = (facilities["capacity"] - facilities["occupied"]).to_numpy(np.int64)
     blocks, max_distance = _class_blocks(groups, classes, allowed, facilities, distances)
@@ -147,25 +148,29 @@ def solve(
     _apply_home_penalty(blocks, groups, facilities, home_penalty)
 
     counts = groups["count"].to_numpy(np.int64)
-    unplaced = _solve_flow(blocks, counts, free, unplaced_penalty)
-    potentials = _potentials(blocks, unplaced, free, len(facilities), unplaced_penalty, all_arcs=True)
+    per_arc = _arc_capacities(groups)
+    unplaced = _solve_flow(blocks, counts, per_arc, free, unplaced_penalty)
+    potentials = _potentials(blocks, unplaced, per_arc, free, unplaced_penalty, all_arcs=True)
     method: Method = "min-cost-flow"
     optimal = True
     facility_of = _disaggregate(blocks, unplaced, group_of, len(groups))
 
-    cases = _shared_cases(convicts)
     if cases is not None and _co_defendants_share(cases, facility_of):
         from optimizer.codefendants import Relaxation, solve_with_separation
 
         relaxation = Relaxation(
             facility_of=facility_of,
+            flows=[b.flow.copy() for b in blocks],
+            unplaced=unplaced,
             group_potential=_group_potentials(blocks, unplaced, potentials, unplaced_penalty, len(groups)),
             facility_potential=potentials.facility,
             sink_potential=potentials.sink,
             unplaced_penalty=unplaced_penalty,
             facility_region=facilities["region"].to_numpy(),
         )
-        facility_of, optimal = solve_with_separation(groups, group_of, blocks, free, cases, options, relaxation)
+        facility_of, optimal = solve_with_separation(
+            groups, group_of, blocks, counts, per_arc, free, cases, options, relaxation
+        )
         potentials, method = None, "cp-sat"
 
     distance_m = _convict_distances(blocks, groups, group_of, facility_of)
@@ -195,17 +200,23 @@ def solve(
 
 
 def _group_interchangeable(
-    convicts: pd.DataFrame, class_of: npt.NDArray[np.intp]
+    convicts: pd.DataFrame, class_of: npt.NDArray[np.intp], cases: pd.Series | None
 ) -> tuple[pd.DataFrame, npt.NDArray[np.intp]]:
+    """Groups of interchangeable convicts: same class, same home point, same shared case.
+
+    Co-defendants of one case who are otherwise alike form a group of their own whose arcs
+    carry one convict each, so the flow itself keeps them in different facilities.
+    """
     keyed = pd.DataFrame(
         {
             "class": class_of,
             "home_region": convicts["home_region"].to_numpy(),
             "home_lat": convicts["home_lat"].to_numpy(),
             "home_lon": convicts["home_lon"].to_numpy(),
+            "case": cases.to_numpy() if cases is not None else "",
         }
     )
-    key = ["class", "home_region", "home_lat", "home_lon"]
+    key = ["class", "home_region", "home_lat", "home_lon", "case"]
     group_of = keyed.groupby(key, sort=True).ngroup().to_numpy().astype(np.intp)
     groups = keyed.groupby(key, sort=True).size().rename("count").reset_index()
     return groups, group_of
@@ -238,6 +249,12 @@ def _class_blocks(
             max_distance = max(max_distance, int(metres.max()))
         blocks.append(ClassBlock(members, eligible, metres, metres.copy()))
     return blocks, max_distance
+
+
+def _arc_capacities(groups: pd.DataFrame) -> IntArray:
+    """Per group, what one arc to a facility may carry: all of it, or one co-defendant."""
+    counts = groups["count"].to_numpy(np.int64)
+    return np.where(groups["case"].to_numpy() != "", np.minimum(counts, 1), counts)
 
 
 def _tier_weights(n_facilities: int, max_distance: int, objective: Objective) -> tuple[int, int]:
@@ -273,7 +290,9 @@ def _apply_home_penalty(
         block.cost = block.distance_m + penalty * away.astype(np.int64)
 
 
-def _solve_flow(blocks: list[ClassBlock], counts: IntArray, free: IntArray, unplaced_penalty: int) -> IntArray:
+def _solve_flow(
+    blocks: list[ClassBlock], counts: IntArray, per_arc: IntArray, free: IntArray, unplaced_penalty: int
+) -> IntArray:
     """Column generation over the blocks; leaves flows in them, returns unplaced per group."""
     n_arcs = sum(b.cost.size for b in blocks)
     for block in blocks:
@@ -283,8 +302,8 @@ def _solve_flow(blocks: list[ClassBlock], counts: IntArray, free: IntArray, unpl
             nearest = np.argpartition(block.cost, NEAREST_ARCS - 1, axis=1)[:, :NEAREST_ARCS]
             np.put_along_axis(block.in_model, nearest, True, axis=1)
     for round_number in range(1, 1000):
-        unplaced = _min_cost_flow(blocks, counts, free, unplaced_penalty)
-        potentials = _potentials(blocks, unplaced, free, len(free), unplaced_penalty, all_arcs=False)
+        unplaced = _min_cost_flow(blocks, counts, per_arc, free, unplaced_penalty)
+        potentials = _potentials(blocks, unplaced, per_arc, free, unplaced_penalty, all_arcs=False)
         group_potential = _group_potentials(blocks, unplaced, potentials, unplaced_penalty, len(counts))
         added = 0
         for block in blocks:
@@ -302,7 +321,9 @@ def _solve_flow(blocks: list[ClassBlock], counts: IntArray, free: IntArray, unpl
     raise SolverError("column generation did not converge")
 
 
-def _min_cost_flow(blocks: list[ClassBlock], counts: IntArray, free: IntArray, unplaced_penalty: int) -> IntArray:
+def _min_cost_flow(
+    blocks: list[ClassBlock], counts: IntArray, per_arc: IntArray, free: IntArray, unplaced_penalty: int
+) -> IntArray:
     from ortools.graph.python import min_cost_flow
 
     n_groups, n_facilities = len(counts), len(free)
@@ -317,7 +338,7 @@ def _min_cost_flow(blocks: list[ClassBlock], counts: IntArray, free: IntArray, u
         + [np.full(n_groups, sink), np.full(n_facilities, sink)]
     ).astype(np.int32)
     capacities = np.concatenate(
-        [counts[b.groups[r]] for b, (r, _) in zip(blocks, rows, strict=True)] + [counts, free]
+        [per_arc[b.groups[r]] for b, (r, _) in zip(blocks, rows, strict=True)] + [counts, free]
     ).astype(np.int64)
     costs = np.concatenate(
         [b.cost[r, c] for b, (r, c) in zip(blocks, rows, strict=True)]
@@ -344,8 +365,8 @@ def _min_cost_flow(blocks: list[ClassBlock], counts: IntArray, free: IntArray, u
 def _potentials(
     blocks: list[ClassBlock],
     unplaced: IntArray,
+    per_arc: IntArray,
     free: IntArray,
-    n_facilities: int,
     unplaced_penalty: int,
     *,
     all_arcs: bool,
@@ -354,9 +375,11 @@ def _potentials(
 
     A residual path enters a group only backwards along one of its used arcs (moving one of
     its convicts out of a facility, or out of the unplaced pool at the sink) and leaves it
-    forwards along any of its arcs, so each group adds the edges `used -> other` between
-    facilities (and the sink). Floyd-Warshall over these F + 1 nodes gives every shortest path.
+    forwards along any of its arcs that is not full, so each group adds the edges
+    `used -> other` between facilities (and the sink). Floyd-Warshall over these F + 1 nodes
+    gives every shortest path.
     """
+    n_facilities = len(free)
     sink = n_facilities
     between = np.full((sink + 1, sink + 1), np.inf)
     np.fill_diagonal(between, 0.0)
@@ -364,7 +387,10 @@ def _potentials(
     for block in blocks:
         used_total[block.facilities] += block.flow.sum(axis=0)
         cost = block.cost.astype(np.float64)
-        open_cost = cost if all_arcs else np.where(block.in_model, cost, np.inf)
+        usable = block.flow < per_arc[block.groups][:, None]
+        if not all_arcs:
+            usable &= block.in_model
+        open_cost = np.where(usable, cost, np.inf)
         for column, facility in enumerate(block.facilities):
             moving = block.flow[:, column] > 0
             if not moving.any():

@@ -1,0 +1,127 @@
+"""The allocation engine against naive per-convict models, side by side in one run.
+
+    python benchmarks/allocation.py [--sizes 1000 5000 32000] [--naive-limit 120] [--million]
+
+Inputs are built from a seed: a cohort from `generate_cohort` and the national network emptied
+(occupied 0) with capacities scaled to the cohort (x1.1), so the batch nearly fits. For each size
+it times the engine's solve, the whole `placement allocate` command (reading, distances, solving,
+writing), the naive PuLP/CBC model and the naive CP-SAT model (both with a time limit, reported
+as such), and prints objective values and ratios. `--million` adds the engine alone on 1,000,000
+convicts who each have a home point of their own, in a subprocess that reports its peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from optimizer.cohort import generate_cohort
+from optimizer.data import read_facilities, read_regions, records_table, validate_convicts, validate_facilities
+from optimizer.model import solve
+from optimizer.reference import solve_reference
+
+PLACEMENT = str(Path(sys.executable).with_name("placement"))
+
+
+def network_for(size: int, regions: pd.DataFrame) -> pd.DataFrame:
+    facilities = read_facilities(None, regions)
+    scale = size / facilities["capacity"].sum() * 1.1
+    facilities["capacity"] = np.maximum(1, np.floor(facilities["capacity"] * scale)).astype(np.int64)
+    facilities["occupied"] = 0
+    return facilities
+
+
+def cohort(size: int, seed: int, regions: pd.DataFrame, *, unique_homes: bool = False) -> pd.DataFrame:
+    raw = generate_cohort(size, seed, regions, unique_homes=unique_homes)
+    return validate_convicts(records_table(raw.to_dict("records")), regions)
+
+
+def timed(call):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - start
+
+
+def command_seconds(convicts: pd.DataFrame, facilities: pd.DataFrame) -> float:
+    """Wall-clock of the real command, from process start to placements written."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        convicts.drop(columns=["age_category"]).to_csv(root / "new.csv", index=False)
+        facilities.to_csv(root / "facilities.csv", index=False)
+        start = time.perf_counter()
+        subprocess.run(
+            [PLACEMENT, "allocate", "--convicts", "new.csv", "--facilities", "facilities.csv",
+             "--out", "placements.csv", "--quiet"],
+            cwd=root, check=True, capture_output=True,
+        )
+        return time.perf_counter() - start
+
+
+def compare(size: int, seed: int, naive_limit_s: float, regions: pd.DataFrame) -> list[dict[str, object]]:
+    facilities = network_for(size, regions)
+    convicts = cohort(size, seed, regions)
+    engine, engine_s = timed(lambda: solve(convicts, facilities))
+    rows: list[dict[str, object]] = [
+        {"convicts": size, "method": f"engine ({engine.method})", "seconds": engine_s, "placed": engine.placed,
+         "total_km": engine.total_distance_m / 1000, "proven_optimal": engine.optimal},
+        {"convicts": size, "method": "placement allocate (whole command)", "seconds": command_seconds(convicts, facilities),
+         "placed": engine.placed, "total_km": engine.total_distance_m / 1000, "proven_optimal": engine.optimal},
+    ]
+    for backend in ("pulp-cbc", "cp-sat"):
+        naive, naive_s = timed(
+            lambda b=backend: solve_reference(convicts, facilities, backend=b, time_limit_s=naive_limit_s)  # type: ignore[misc]
+        )
+        rows.append(
+            {"convicts": size, "method": f"naive {backend}", "seconds": naive_s, "placed": naive.placed,
+             "total_km": naive.total_distance_m / 1000, "proven_optimal": naive.optimal}
+        )
+    for row in rows:
+        row["time_vs_engine"] = float(row["seconds"]) / engine_s  # type: ignore[arg-type]
+    return rows
+
+
+def million(seed: int) -> None:
+    """The engine alone at 1,000,000 convicts with their own home points; prints time and memory."""
+    regions = read_regions()
+    facilities = network_for(1_000_000, regions)
+    convicts, read_s = timed(lambda: cohort(1_000_000, seed, regions, unique_homes=True))
+    solution, solve_s = timed(lambda: solve(convicts, facilities))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"1,000,000 convicts, {len(solution.groups):,} groups: solve {solve_s:.1f} s, "
+        f"placed {solution.placed:,}, total {solution.total_distance_m / 1000:,.0f} km, "
+        f"optimal {solution.optimal}, method {solution.method}, peak memory {peak_mb:,.0f} MB "
+        f"(cohort generation {read_s:.1f} s, not counted)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 32000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--naive-limit", type=float, default=120.0, help="seconds per naive solve")
+    parser.add_argument("--million", action="store_true", help="also run the 1,000,000-convict case")
+    parser.add_argument("--million-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.million_only:
+        million(args.seed)
+        return
+    regions = read_regions()
+    rows = [row for size in args.sizes for row in compare(size, args.seed, args.naive_limit, regions)]
+    table = pd.DataFrame(rows)
+    with pd.option_context("display.width", 200, "display.float_format", "{:,.3f}".format):
+        print(table.to_string(index=False))
+    if args.million:
+        subprocess.run([sys.executable, __file__, "--million-only", "--seed", str(args.seed)], check=True)
+
+
+if __name__ == "__main__":
+    main()

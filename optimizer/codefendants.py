@@ -17,6 +17,7 @@ still meet; then:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,8 @@ import pandas as pd
 
 from optimizer.domain import Objective, SolveOptions, SolverError
 from optimizer.model import ClassBlock, FloatArray, IntArray
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -259,8 +262,11 @@ def _solve_cp_sat(
         else:
             model.minimize(expression)
         status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
             raise SolverError(f"CP-SAT ended with status {solver.status_name(status)}")
+        if status == cp_model.UNKNOWN:
+            logger.warning("no better allocation found within %.0f s; keeping the repaired one", options.time_limit_s)
+            return hint, False
         optimal &= status == cp_model.OPTIMAL
         model.clear_hints()
         for _, arcs in decided:

@@ -41,6 +41,44 @@ class _Run:
     solution: Solution
     regions: pd.DataFrame
 
+    @classmethod
+    def of(cls, solution: Solution, regions: pd.DataFrame) -> _Run:
+        """The run facts of a solution, kept on it so that single explanations are cheap."""
+        run = solution.derived.get("explain")
+        if not isinstance(run, _Run) or run.regions is not regions:
+            run = cls(solution, regions)
+            solution.derived["explain"] = run
+        return run
+
+    @cached_property
+    def convict_records(self) -> list[dict[str, Any]]:
+        return self.solution.convicts.to_dict("records")
+
+    @cached_property
+    def facility_records(self) -> list[dict[str, Any]]:
+        return self.solution.facilities[["facility_id", "name", "region"]].to_dict("records")
+
+    @cached_property
+    def unplaced_reasons(self) -> list[str]:
+        return self.solution.placements["unplaced_reason"].tolist()
+
+    @cached_property
+    def group_class(self) -> list[int]:
+        return self.solution.groups["class"].astype(int).tolist()
+
+    @cached_property
+    def left(self) -> list[int]:
+        return (self.solution.free - self.solution.used).tolist()
+
+    @cached_property
+    def facility_row(self) -> dict[str, int]:
+        return {r["facility_id"]: j for j, r in enumerate(self.facility_records)}
+
+    @cached_property
+    def closer_items(self) -> dict[tuple[int, int], list[dict[str, Any]]]:
+        """Per (group, facility), the entries for facilities closer than it; shared by convicts."""
+        return {}
+
     @cached_property
     def region_name(self) -> dict[str, str]:
         return dict(zip(self.regions["region"], self.regions["name"], strict=True))
@@ -179,39 +217,25 @@ def _change(parts: tuple[int, int, int] | None, home_tier: bool = True) -> dict[
 
 def explain_convict(solution: Solution, regions: pd.DataFrame, convict: int) -> Explanation:
     """The structured explanation of one convict's placement (by row in the input)."""
-    return _explain(_Run(solution, regions), convict)
+    return _explain(_Run.of(solution, regions), convict)
 
 
 def explain_all(solution: Solution, regions: pd.DataFrame) -> list[Explanation]:
     """Explanations for every convict, in input order."""
-    run = _Run(solution, regions)
+    run = _Run.of(solution, regions)
     return [_explain(run, i) for i in range(len(solution.convicts))]
 
 
 def _explain(run: _Run, i: int) -> Explanation:
     s = run.solution
-    c = s.convicts.iloc[i]
+    c = run.convict_records[i]
     group = int(s.group_of[i])
-    class_index = int(s.groups["class"].iat[group])
+    class_index = run.group_class[group]
     block, row = s.block_of_group(group)
-    facilities = s.facilities
+    facilities = run.facility_records
     assigned = int(s.facility_of[i])
-    distances_km = block.distance_m[row] / 1000.0
-    order = np.argsort(block.distance_m[row], kind="stable")
-    left = s.free - s.used
+    left = run.left
 
-    profile = {
-        "sex": c["sex"],
-        "age": int(c["age"]),
-        "age_category": c["age_category"],
-        "security_level": c["security_level"],
-        "home_region": c["home_region"],
-        "home_lat": float(c["home_lat"]),
-        "home_lon": float(c["home_lon"]),
-        "medical_need": c["medical_need"] or None,
-        "former_officer": bool(c["former_officer"]),
-        "case_id": c["case_id"] or None,
-    }
     rules = ["same-security-level", "same-sex", "same-age-category"]
     if c["medical_need"]:
         rules.append("medical-profile")
@@ -221,16 +245,25 @@ def _explain(run: _Run, i: int) -> Explanation:
     rules += ["home-region-first", "close-to-home"]
 
     home_region = c["home_region"]
-    in_home = np.flatnonzero(facilities["region"].to_numpy()[block.facilities] == home_region)
-    home_facilities = [str(facilities["facility_id"].iat[int(block.facilities[k])]) for k in in_home]
-
+    home_facilities = [
+        int(f) for f in block.facilities if facilities[int(f)]["region"] == home_region
+    ]
     explanation: Explanation = {
         "schema": SCHEMA,
         "convict_id": c["convict_id"],
-        "profile": profile,
-        "rules": [
-            {"id": r, "wording": RULES[r].wording, "legal_source": RULES[r].legal_source} for r in rules
-        ],
+        "profile": {
+            "sex": c["sex"],
+            "age": int(c["age"]),
+            "age_category": c["age_category"],
+            "security_level": c["security_level"],
+            "home_region": home_region,
+            "home_lat": float(c["home_lat"]),
+            "home_lon": float(c["home_lon"]),
+            "medical_need": c["medical_need"] or None,
+            "former_officer": bool(c["former_officer"]),
+            "case_id": c["case_id"] or None,
+        },
+        "rules": [_RULE_ENTRIES[r] for r in rules],
         "eligible": {
             "count": len(block.facilities),
             "total_facilities": len(facilities),
@@ -238,8 +271,8 @@ def _explain(run: _Run, i: int) -> Explanation:
         },
         "home_region": {
             "region": home_region,
-            "eligible_facilities": home_facilities,
-            "all_full": bool(home_facilities) and all(left[block.facilities[k]] <= 0 for k in in_home),
+            "eligible_facilities": [facilities[f]["facility_id"] for f in home_facilities],
+            "all_full": bool(home_facilities) and all(left[f] <= 0 for f in home_facilities),
         },
         "placement": None,
         "unplaced": None,
@@ -249,45 +282,30 @@ def _explain(run: _Run, i: int) -> Explanation:
         "exact_by": "potentials" if s.potentials is not None else None,
     }
 
+    distances = block.distance_m[row]
     if assigned >= 0:
-        column = int(np.flatnonzero(block.facilities == assigned)[0])
-        my_km = float(distances_km[column])
+        column = int(np.searchsorted(block.facilities, assigned))
         explanation["placement"] = {
-            "facility_id": facilities["facility_id"].iat[assigned],
-            "name": facilities["name"].iat[assigned],
-            "region": facilities["region"].iat[assigned],
-            "distance_km": round(my_km, 3),
-            "rank": int((block.distance_m[row] < block.distance_m[row, column]).sum()) + 1,
-            "in_home_region": bool(facilities["region"].iat[assigned] == home_region),
+            **facilities[assigned],
+            "distance_km": round(float(distances[column]) / 1000.0, 3),
+            "rank": int((distances < distances[column]).sum()) + 1,
+            "in_home_region": facilities[assigned]["region"] == home_region,
         }
-        closer = [int(k) for k in order if block.distance_m[row, k] < block.distance_m[row, column]]
     else:
-        reason = s.placements["unplaced_reason"].iat[i]
-        explanation["unplaced"] = {"reason": reason, "shortage": run.class_shortage[class_index]}
-        closer = [int(k) for k in order]
+        explanation["unplaced"] = {"reason": run.unplaced_reasons[i], "shortage": run.class_shortage[class_index]}
 
-    for k in closer:
-        f = int(block.facilities[k])
-        explanation["closer_facilities"].append(
-            {
-                "facility_id": facilities["facility_id"].iat[f],
-                "name": facilities["name"].iat[f],
-                "region": facilities["region"].iat[f],
-                "distance_km": round(float(distances_km[k]), 3),
-                "free_places_before": int(s.free[f]),
-                "placed_in_run": int(s.used[f]),
-                "full": bool(left[f] <= 0),
-                "used_by": run.used_by.get(f, []),
-                "forced_move": _change(run.forced_change(group, f), s.home_penalty > 0),
-            }
-        )
+    key = (group, assigned)
+    if key not in run.closer_items:
+        run.closer_items[key] = _closer_items(run, group, assigned)
+    closer = run.closer_items[key]
+    explanation["closer_facilities"] = closer
 
     if closer:
-        nearest = int(block.facilities[closer[0]])
+        nearest = run.facility_row[closer[0]["facility_id"]]
         explanation["smallest_change"] = {
             "kind": "one-more-place",
-            "facility_id": facilities["facility_id"].iat[nearest],
-            "name": facilities["name"].iat[nearest],
+            "facility_id": closer[0]["facility_id"],
+            "name": closer[0]["name"],
             "effect": _change(run.one_more_place_change(group, nearest), s.home_penalty > 0),
             "facility_shadow_price": _change(run.shadow_price(nearest), s.home_penalty > 0),
         }
@@ -298,9 +316,41 @@ def _explain(run: _Run, i: int) -> Explanation:
     return explanation
 
 
+def _closer_items(run: _Run, group: int, assigned: int) -> list[dict[str, Any]]:
+    """Eligible facilities closer to home than the assigned one (all of them when unplaced)."""
+    s = run.solution
+    block, row = s.block_of_group(group)
+    distances = block.distance_m[row]
+    order = np.argsort(distances, kind="stable")
+    if assigned >= 0:
+        limit = distances[int(np.searchsorted(block.facilities, assigned))]
+        order = order[distances[order] < limit]
+    items = []
+    for k in order:
+        f = int(block.facilities[k])
+        items.append(
+            {
+                **run.facility_records[f],
+                "distance_km": round(float(distances[k]) / 1000.0, 3),
+                "free_places_before": int(s.free[f]),
+                "placed_in_run": int(s.used[f]),
+                "full": run.left[f] <= 0,
+                "used_by": run.used_by.get(f, []),
+                "forced_move": _change(run.forced_change(group, f), s.home_penalty > 0),
+            }
+        )
+    return items
+
+
+_RULE_ENTRIES = {
+    rule_id: {"id": rule_id, "wording": rule.wording, "legal_source": rule.legal_source}
+    for rule_id, rule in RULES.items()
+}
+
+
 def run_facts(solution: Solution, regions: pd.DataFrame) -> dict[str, Any]:
     """Run level: each facility's shadow price and utilisation; each region's home share."""
-    run = _Run(solution, regions)
+    run = _Run.of(solution, regions)
     f = solution.facilities
     facilities = []
     for j in range(len(f)):

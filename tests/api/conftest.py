@@ -10,12 +10,17 @@ from __future__ import annotations
 import math
 import os
 import uuid
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
+
+with warnings.catch_warnings():
+    # Starlette suggests httpx2 for its test client; httpx is what the project installs.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -42,6 +47,8 @@ def database_url(tmp_path: Any) -> Iterator[str]:
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
+            # A connection a failed test left open must not hang the whole run.
+            connection.execute(text("SET lock_timeout = '10s'"))
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 

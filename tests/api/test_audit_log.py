@@ -4,6 +4,7 @@ directly (edit, delete, reorder) is found at the right entry."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import uuid
 from typing import Any
@@ -31,6 +32,9 @@ def history(client: TestClient, as_role: Any, submit: Any, batch: list[dict[str,
     )
     submit(batch[:5])
     return run_id
+
+
+PLACEMENT_FIELDS = [c.key for c in store.PlacementRow.__table__.columns if c.key != "run_id"]
 
 
 def entries(client: TestClient, as_role: Any) -> list[dict[str, Any]]:
@@ -70,7 +74,7 @@ def test_runs_commits_and_corrections_are_logged_in_order(
     ]
     assert logged[1]["payload"]["run_id"] == history
     assert logged[2]["payload"]["run_id"] == history
-    for previous, entry in zip(logged, logged[1:], strict=False):
+    for previous, entry in itertools.pairwise(logged):
         assert entry["previous_digest"] == previous["entry_digest"]
     assert verify(client, as_role) == {
         "ok": True,
@@ -117,16 +121,7 @@ def test_the_run_entry_binds_the_stored_placements_and_explanations(
                 .order_by(store.PlacementRow.position)
             ).all()
             assert rows
-            return placements_digest(
-                [
-                    {
-                        c: getattr(r, c)
-                        for c in store.PlacementRow.__table__.columns.keys()
-                        if c != "run_id"
-                    }
-                    for r in rows
-                ]
-            )
+            return placements_digest([{c: getattr(r, c) for c in PLACEMENT_FIELDS} for r in rows])
 
     assert stored_digest() == created["payload"]["placements_digest"]
     sql(
@@ -142,7 +137,8 @@ def test_an_edited_payload_is_found(
 ) -> None:
     sql(
         app,
-        """UPDATE audit_log SET payload = REPLACE(payload, '"placed"', '"placed_"') WHERE sequence = 3""",
+        "UPDATE audit_log SET payload = REPLACE(payload, '\"placed\"', '\"placed_\"')"
+        " WHERE sequence = 3",
     )
     assert verify(client, as_role) == {
         "ok": False,

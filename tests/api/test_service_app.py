@@ -89,3 +89,29 @@ def test_logs_never_carry_convict_data(
     for record in batch:
         for message in messages:
             assert record["convict_id"] not in message
+
+
+def test_a_crash_is_a_500_logged_without_its_message(
+    client: TestClient,
+    as_role: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from api import store
+
+    convict_id = "C" + "000123"  # built at run time: stack frames quote source lines
+
+    def crash(**_: Any) -> None:
+        raise KeyError(convict_id)
+
+    monkeypatch.setattr(store, "get_run", crash)
+    caplog.set_level(logging.INFO)
+    response = client.get(
+        "/runs/00000000-0000-4000-8000-000000000000", headers=as_role(Role.REVIEWER)
+    )
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error"}
+    server = [r.getMessage() for r in caplog.records if not r.name.startswith("httpx")]
+    assert any(m.startswith("unhandled KeyError in GET /runs/{run_id}") for m in server)
+    assert any("GET /runs/{run_id} 500" in m for m in server)
+    assert not any(convict_id in m for m in server)

@@ -149,3 +149,7 @@ def test_serve_answers_over_http_and_logs_no_convict_data(
     assert "GET /runs/{run_id}/placements/{convict_id}/explanation 200" in output
     for record in batch:
         assert record["convict_id"] not in output
+
+
+def test_serve_refuses_zero_workers(database_url: str) -> None:
+    assert main(["serve", "--workers", "0", "--database-url", database_url]) == 2

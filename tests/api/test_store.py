@@ -110,3 +110,26 @@ def test_opening_a_store_again_neither_migrates_nor_seeds_twice(
             assert regions == len(read_regions())
     finally:
         again.close()
+
+
+def test_the_revisions_downgrade_to_nothing_and_upgrade_again(database_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    engine = store.create_store_engine(database_url)
+    try:
+        store.migrate(engine)
+        config = Config(str(store.ALEMBIC_INI))
+        config.set_main_option("script_location", str(store.MIGRATIONS_DIR))
+        with engine.connect() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+            connection.commit()
+            assert set(inspect(connection).get_table_names()) == {"alembic_version"}
+        store.migrate(engine)
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+        assert tables == {*store.Base.metadata.tables, "alembic_version"}
+    finally:
+        engine.dispose()

@@ -297,11 +297,15 @@ def _solve_flow(
 ) -> IntArray:
     """Column generation over the blocks; leaves flows in them, returns unplaced per group."""
     n_arcs = sum(b.cost.size for b in blocks)
+    prices = (
+        _coarse_prices(blocks, counts, free, unplaced_penalty) if n_arcs > FULL_ARCS_LIMIT else None
+    )
     for block in blocks:
-        if n_arcs <= FULL_ARCS_LIMIT or block.cost.shape[1] <= NEAREST_ARCS:
+        if prices is None or block.cost.shape[1] <= NEAREST_ARCS:
             block.in_model[:] = True
         else:
-            nearest = np.argpartition(block.cost, NEAREST_ARCS - 1, axis=1)[:, :NEAREST_ARCS]
+            priced = block.cost - prices[block.facilities][None, :]
+            nearest = np.argpartition(priced, NEAREST_ARCS - 1, axis=1)[:, :NEAREST_ARCS]
             np.put_along_axis(block.in_model, nearest, True, axis=1)
     for round_number in range(1, 1000):
         unplaced = _min_cost_flow(blocks, counts, per_arc, free, unplaced_penalty)
@@ -321,6 +325,36 @@ def _solve_flow(
         if added == 0:
             return unplaced
     raise SolverError("column generation did not converge")
+
+
+def _coarse_prices(blocks: list[ClassBlock], counts: IntArray, free: IntArray, unplaced_penalty: int) -> FloatArray:
+    """Facility potentials of a coarse problem: each class's groups merged by nearest facility.
+
+    Arcs chosen by cost minus these prices are close to the optimum's, so column generation on
+    a large instance starts near the end and adds few arcs.
+    """
+    coarse: list[ClassBlock] = []
+    coarse_counts: list[IntArray] = []
+    start = 0
+    for block in blocks:
+        weight = counts[block.groups].astype(np.float64)
+        if block.cost.shape[1] == 0:
+            cluster_cost = np.zeros((0, 0), dtype=np.int64)
+            cluster_count = np.zeros(0, dtype=np.int64)
+        else:
+            _, cluster = np.unique(block.cost.argmin(axis=1), return_inverse=True)
+            cluster_count = np.bincount(cluster, weights=weight).astype(np.int64)
+            sums = np.zeros((len(cluster_count), block.cost.shape[1]))
+            np.add.at(sums, cluster, block.cost * weight[:, None])
+            cluster_cost = np.rint(sums / cluster_count[:, None]).astype(np.int64)
+        members = np.arange(start, start + len(cluster_count), dtype=np.intp)
+        start += len(cluster_count)
+        coarse.append(ClassBlock(members, block.facilities, cluster_cost, cluster_cost))
+        coarse[-1].in_model[:] = True
+        coarse_counts.append(cluster_count)
+    all_counts = np.concatenate(coarse_counts) if coarse_counts else np.zeros(0, dtype=np.int64)
+    unplaced = _min_cost_flow(coarse, all_counts, all_counts, free, unplaced_penalty)
+    return _potentials(coarse, unplaced, all_counts, free, unplaced_penalty, all_arcs=True).facility
 
 
 def _min_cost_flow(

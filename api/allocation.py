@@ -43,6 +43,15 @@ class SolvedRun:
     placements_digest: str
 
 
+def records_frame(records: list[dict[str, str]]) -> pd.DataFrame:
+    """JSON records as the text table a CSV would give; no records is a header without rows."""
+    from optimizer.data import CONVICT_COLUMNS, records_table
+
+    if not records:
+        return pd.DataFrame({c.name: pd.Series(dtype=str) for c in CONVICT_COLUMNS})
+    return records_table(records)
+
+
 def parse_csv(content: bytes, file: str) -> pd.DataFrame:
     """Every cell as text, as the CLI reads a CSV; an unreadable file is an input error."""
     try:
@@ -63,7 +72,9 @@ def parse_csv(content: bytes, file: str) -> pd.DataFrame:
         raise InputError([Problem(file, None, None, f"not a readable CSV file: {error}")]) from None
 
 
-def solve_run(*, network: store.Network, request: RunRequest, actor: str, key: str | None) -> SolvedRun:
+def solve_run(
+    *, network: store.Network, request: RunRequest, actor: str, key: str | None
+) -> SolvedRun:
     """Validate the batch against the network and solve it; nothing is stored yet."""
     from optimizer.data import validate_convicts
     from optimizer.explain import explain_all, run_facts
@@ -79,9 +90,8 @@ def solve_run(*, network: store.Network, request: RunRequest, actor: str, key: s
 
     facilities = network.facilities
     placed = solution.facility_of >= 0
-    facility_region = np.where(
-        placed, facilities["region"].to_numpy()[np.maximum(solution.facility_of, 0)], None
-    )
+    regions_of = facilities["region"].to_numpy(dtype=object)[np.maximum(solution.facility_of, 0)]
+    facility_region = np.where(placed, regions_of, np.full(len(placed), None, dtype=object))
     table = solution.placements
     distance = table["distance_km"].to_numpy(float)
     reasons = table["unplaced_reason"].to_numpy()
@@ -94,7 +104,7 @@ def solve_run(*, network: store.Network, request: RunRequest, actor: str, key: s
             "facility_region": region,
             "distance_km": None if np.isnan(km) else float(km),
             "unplaced_reason": reason or None,
-            "explanation": store.jsonable(explanation),
+            "explanation": store.json_text(explanation, sort_keys=False),
         }
         for i, (convict_id, home, facility, region, km, reason, explanation) in enumerate(
             zip(
@@ -137,13 +147,26 @@ def solve_run(*, network: store.Network, request: RunRequest, actor: str, key: s
         idempotency_key=key,
         request_digest=request.digest,
     )
-    return SolvedRun(run, snapshot, placements, audit.sha256(audit.canonical_json(placements)))
+    return SolvedRun(run, snapshot, placements, placements_digest(placements))
+
+
+def placements_digest(placements: list[dict[str, Any]]) -> str:
+    """SHA-256 over the placements, one line each: the row's canonical JSON without the
+    explanation, a tab, the explanation's stored JSON text. The run.created audit entry keeps it,
+    so stored placements and explanations cannot be rewritten unnoticed."""
+    lines = (
+        store.json_text({k: v for k, v in p.items() if k != "explanation"})
+        + "\t"
+        + p["explanation"]
+        for p in placements
+    )
+    return audit.sha256("\n".join(lines))
 
 
 def create_run(
     *, session: Session, request: RunRequest, actor: str, key: str | None
 ) -> tuple[store.RunRow, bool]:
-    """Solve and store a run; with an Idempotency-Key seen before, the earlier run (created=False)."""
+    """Solve and store a run; for an Idempotency-Key seen before, the earlier run, created=False."""
     if key is not None:
         earlier = _earlier_run(session=session, key=key, digest=request.digest)
         if earlier is not None:
@@ -154,7 +177,10 @@ def create_run(
     try:
         with store.writing(session):
             store.insert_run(
-                session=session, run=solved.run, snapshot=solved.snapshot, placements=solved.placements
+                session=session,
+                run=solved.run,
+                snapshot=solved.snapshot,
+                placements=solved.placements,
             )
             audit.append(
                 session,
@@ -168,7 +194,9 @@ def create_run(
                     "placed": solved.run.placed,
                     "request_digest": request.digest,
                     "placements_digest": solved.placements_digest,
-                    "facility_versions": {s["facility_id"]: s["version_at_solve"] for s in solved.snapshot},
+                    "facility_versions": {
+                        s["facility_id"]: s["version_at_solve"] for s in solved.snapshot
+                    },
                 },
             )
     except IntegrityError:

@@ -7,8 +7,10 @@ convict data.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
+import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,10 +24,11 @@ from api.auth import TokenVerifier
 from api.errors import ServiceError, UnauthorizedError
 from api.routes import audit, facilities, health, placements, regions, runs
 from api.settings import Settings
-from api.store import Network, Store, read_network
+from api.store import Store, read_network
 from optimizer.domain import InputError, Problem
 
 access_log = logging.getLogger("api.access")
+error_log = logging.getLogger("api.errors")
 
 DESCRIPTION = """
 Allocates newly sentenced convicts to Kazakhstan's penal facilities optimally (every hard rule
@@ -53,10 +56,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         facilities_path=settings.facilities_path,
     )
     with store.sessions() as session:
-        network: Network = read_network(session=session)
+        network = read_network(session=session)  # it must pass the engine's own validation
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.worker_threads:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         yield
         store.close()
 
@@ -65,11 +72,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        **_without_telemetry(),
     )
     app.state.settings = settings
     app.state.store = store
-    app.state.regions = network.regions
     app.state.tokens = TokenVerifier(store.sessions, settings.token_cache_s)
+    # Explanations name regions; render_explanation reads only these two columns, and plain
+    # lists spare it two DataFrame lookups on every read.
+    app.state.region_names = {c: network.regions[c].tolist() for c in ("region", "name")}
     for module in (regions, facilities, runs, placements, audit, health):
         app.include_router(module.router)
     _add_error_handlers(app)
@@ -77,11 +87,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _without_telemetry() -> dict[str, Any]:
+    """FastAPI's native OpenTelemetry off: its spans would carry request paths, and ids in
+    paths are convict data (it also costs time on every request). Older FastAPIs have none."""
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(_request: Request, error: ServiceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, UnauthorizedError) else None
-        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+        return JSONResponse(
+            {"detail": error.detail}, status_code=error.status_code, headers=headers
+        )
 
     @app.exception_handler(InputError)
     async def input_error(_request: Request, error: InputError) -> JSONResponse:
@@ -89,7 +109,11 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def request_error(_request: Request, error: RequestValidationError) -> JSONResponse:
-        return _problems([_problem(e) for e in error.errors()])
+        problems: dict[tuple[str, int | None, str | None], Problem] = {}
+        for e in error.errors():
+            problem = _problem(e)
+            problems.setdefault((problem.file, problem.row, problem.column), problem)
+        return _problems(list(problems.values()))
 
 
 def _problems(problems: list[Problem]) -> JSONResponse:
@@ -100,7 +124,11 @@ def _problems(problems: list[Problem]) -> JSONResponse:
 
 
 def _problem(error: Any) -> Problem:
-    """A request validation error as a problem: `convicts` rows count from 1 like a CSV's."""
+    """A request validation error as a problem: `convicts` rows count from 1 like a CSV's.
+
+    The column is the field's name (a union's member names that pydantic appends are dropped);
+    one problem per cell is kept.
+    """
     location = [str(part) if not isinstance(part, int) else part for part in error.get("loc", ())]
     where = location[0] if location else "request"
     rest = location[1:]
@@ -112,38 +140,60 @@ def _problem(error: Any) -> Problem:
     else:
         file = "request"
     names = [p for p in rest if isinstance(p, str)]
-    column = names[-1] if names else (str(where) if where in {"query", "header", "path"} else None)
+    column = names[0] if names else (str(where) if where in {"query", "header", "path"} else None)
     return Problem(file, row, column, str(error.get("msg", "is not valid")))
 
 
 class RouteAccessLog:
-    """Logs method, route template, status and time; never the path, query or body."""
+    """Logs method, route template, status and time; never the path, query or body.
+
+    An unhandled error is answered with 500 and logged by its type and stack frames only: its
+    message may quote input (a convict id in a KeyError), so it is left out.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not access_log.isEnabledFor(logging.INFO):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
         status_code = 500
+        response_started = False
 
         async def send_status(message: Message) -> None:
-            nonlocal status_code
+            nonlocal status_code, response_started
             if message["type"] == "http.response.start":
                 status_code = message["status"]
+                response_started = True
             await send(message)
 
         try:
             await self.app(scope, receive, send_status)
-        finally:
-            route = scope.get("route")
-            template = getattr(route, "path", "(no route)")
-            access_log.info(
-                "%s %s %d %.1f ms",
+        except Exception as error:
+            status_code = 500
+            error_log.error(
+                "unhandled %s in %s %s\n%s",
+                type(error).__name__,
                 scope.get("method", ""),
-                template,
-                status_code,
-                (time.perf_counter() - started) * 1000.0,
+                _template(scope),
+                "".join(traceback.format_tb(error.__traceback__)),
             )
+            if not response_started:
+                await JSONResponse({"detail": "Internal server error"}, status_code=500)(
+                    scope, receive, send
+                )
+        finally:
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "%s %s %d %.1f ms",
+                    scope.get("method", ""),
+                    _template(scope),
+                    status_code,
+                    (time.perf_counter() - started) * 1000.0,
+                )
+
+
+def _template(scope: Scope) -> str:
+    return str(getattr(scope.get("route"), "path", "(no route)"))

@@ -10,7 +10,6 @@ Appending locks the head row, so concurrent writers get consecutive sequence num
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.store import AuditEntryRow, AuditHeadRow, for_update, jsonable
+from api.store import AuditEntryRow, AuditHeadRow, for_update, json_text
 
 GENESIS = "0" * 64
 """The previous digest of the first entry."""
@@ -27,9 +26,7 @@ GENESIS = "0" * 64
 HEAD_ID = 1
 
 
-def canonical_json(value: Any) -> str:
-    """Sorted keys, no spaces, UTF-8 text: the one spelling that digests are taken of."""
-    return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+canonical_json = json_text
 
 
 def sha256(text: str) -> str:
@@ -61,7 +58,9 @@ def entry_digest(
 
 def append(session: Session, actor: str, action: str, payload: dict[str, Any]) -> AuditEntryRow:
     """Append one entry inside the caller's transaction; it is kept only if that commits."""
-    head = session.get(AuditHeadRow, HEAD_ID, with_for_update=for_update(session), populate_existing=True)
+    head = session.get(
+        AuditHeadRow, HEAD_ID, with_for_update=for_update(session), populate_existing=True
+    )
     if head is None:
         raise RuntimeError("the audit log has no head row: the store's schema is not migrated")
     text = canonical_json(payload)
@@ -93,7 +92,9 @@ def append(session: Session, actor: str, action: str, payload: dict[str, Any]) -
     return entry
 
 
-def list_entries(*, session: Session, offset: int, limit: int) -> tuple[Sequence[AuditEntryRow], int]:
+def list_entries(
+    *, session: Session, offset: int, limit: int
+) -> tuple[Sequence[AuditEntryRow], int]:
     total = session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0
     rows = session.scalars(
         select(AuditEntryRow).order_by(AuditEntryRow.sequence).offset(offset).limit(limit)

@@ -71,13 +71,21 @@ class TokenVerifier:
         self._cache: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()
 
+    def cached(self, token: str) -> Principal | None:
+        """The principal if the token was verified less than `cache_s` ago; never blocks."""
+        with self._lock:
+            entry = self._cache.get(token_digest(token))
+        if entry is not None and time.monotonic() - entry[0] < self._cache_s:
+            return entry[1]
+        return None
+
     def principal(self, token: str) -> Principal | None:
+        """The token's principal, from memory or the store; None for an unknown token."""
+        found = self.cached(token)
+        if found is not None:
+            return found
         digest = token_digest(token)
         moment = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(digest)
-        if cached is not None and moment - cached[0] < self._cache_s:
-            return cached[1]
         with self._sessions() as session:
             row = store.find_token(session=session, token_digest=digest)
             found = None if row is None else Principal(row.name, Role(row.role))

@@ -7,7 +7,6 @@ commands start quickly.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -19,11 +18,16 @@ MAX_NAME = 200
 
 def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], Handler]]) -> None:
     serve = subparsers.add_parser("serve", help="run the placement service (HTTP API, /docs)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument(
         "--database-url",
         help="store URL (default: $DATABASE_URL, else the SQLite file ./placement.sqlite3)",
+    )
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (default 1; one per core at most)"
     )
     command("serve")(_serve)
 
@@ -31,7 +35,9 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
     actions = token.add_subparsers(dest="token_command", required=True)
     create = actions.add_parser("create", help="create a token and print it once")
     create.add_argument("--role", required=True, choices=ROLES)
-    create.add_argument("--name", required=True, help="who or what uses the token (in the audit log)")
+    create.add_argument(
+        "--name", required=True, help="who or what uses the token (in the audit log)"
+    )
     create.add_argument("--database-url", help="store URL (default as for `serve`)")
     command("token")(_token)
 
@@ -45,16 +51,46 @@ def _settings(args: argparse.Namespace) -> Any:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
-    from api.app import create_app
+    from api import store
 
-    logging.getLogger("api").setLevel(logging.INFO)
-    app = create_app(_settings(args))
+    if args.workers < 1:
+        sys.stderr.write("placement: --workers must be at least 1\n")
+        return 2
+    settings = _settings(args)
+    # Migrate and seed once, here, so that workers starting together find the store ready.
+    store.Store.open(
+        settings.database_url,
+        regions_path=settings.regions_path,
+        facilities_path=settings.facilities_path,
+    ).close()
+    os.environ["DATABASE_URL"] = settings.database_url
     # uvicorn's access log prints request paths, and ids in paths are convict data: it stays
     # off; api.access logs route templates instead.
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,
+        log_config=_log_config(),
+    )
     return 0
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus the service's own loggers (route templates, never paths)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["api"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def _token(args: argparse.Namespace) -> int:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -20,18 +21,24 @@ bearer = HTTPBearer(
 )
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with get_store(request).sessions() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for the request; it connects only when the handler (in a worker thread) uses it.
+
+    The dependencies here are coroutines that never block, so a request hops to a worker
+    thread once, for its handler, rather than once per dependency.
+    """
+    store: Store = request.app.state.store
+    with store.sessions() as session:
         yield session
 
 
@@ -39,24 +46,30 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_principal(
+async def get_principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Principal:
-    """The caller named by the bearer token; 401 without one or with an unknown one."""
+    """The caller named by the bearer token; 401 without one or with an unknown one.
+
+    A recently verified token is answered from memory; otherwise the lookup runs in a worker
+    thread.
+    """
     if credentials is None:
         raise UnauthorizedError("Not authenticated")
     verifier: TokenVerifier = request.app.state.tokens
-    principal = verifier.principal(credentials.credentials)
+    principal = verifier.cached(credentials.credentials)
+    if principal is None:
+        principal = await run_in_threadpool(verifier.principal, credentials.credentials)
     if principal is None:
         raise UnauthorizedError("Invalid token")
     return principal
 
 
-def require(*roles: Role) -> Callable[[Principal], Principal]:
+def require(*roles: Role) -> Callable[[Principal], Coroutine[None, None, Principal]]:
     """A dependency admitting the given roles and `admin`; 403 for any other role."""
     admitted = {*roles, Role.ADMIN}
 
-    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if principal.role not in admitted:
             raise ForbiddenError("Not permitted for this role")
         return principal

@@ -41,7 +41,9 @@ class ProblemPublic(BaseModel):
     """One defect of the input, as the CLI prints it: where it is and what is wrong."""
 
     file: str = Field(examples=["convicts"])
-    row: int | None = Field(description="data row counted from 1; null for the whole file or column")
+    row: int | None = Field(
+        description="data row counted from 1; null for the whole file or column"
+    )
     column: str | None = Field(examples=["age"])
     message: str = Field(examples=["'abc' is not a number"])
 
@@ -164,7 +166,9 @@ class OccupancyUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"occupied": 512}]})
 
-    occupied: int = Field(ge=0, le=10_000_000, description="convicts now held; at most the capacity")
+    occupied: int = Field(
+        ge=0, le=10_000_000, description="convicts now held; at most the capacity"
+    )
 
 
 # --- runs ---------------------------------------------------------------------------------
@@ -257,7 +261,9 @@ class RunCreate(BaseModel):
         },
     )
 
-    convicts: list[ConvictRecord] = Field(description="the batch; at most the service's batch limit")
+    convicts: list[ConvictRecord] = Field(
+        description="the batch; at most the service's batch limit"
+    )
     objective: Objective = Objective.MIN_DISTANCE
     distance: DistanceKind = DistanceKind.GREAT_CIRCLE
 
@@ -361,13 +367,19 @@ class ExplanationPublic(BaseModel):
     run_id: uuid.UUID
     convict_id: str
     lang: Language
-    explanation: dict[str, Any] = Field(description="optimizer.explain, schema placement-explanation/1")
+    explanation: dict[str, Any] = Field(
+        description="optimizer.explain, schema placement-explanation/1"
+    )
     text: str
 
     @classmethod
     def from_row(cls, row: PlacementRow, lang: Language, text: str) -> ExplanationPublic:
         return cls(
-            run_id=row.run_id, convict_id=row.convict_id, lang=lang, explanation=row.explanation, text=text
+            run_id=row.run_id,
+            convict_id=row.convict_id,
+            lang=lang,
+            explanation=json.loads(row.explanation),
+            text=text,
         )
 
 

@@ -20,7 +20,9 @@ MAX_BATCH_CONVICTS = 50_000
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PLACEMENT_", populate_by_name=True, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="PLACEMENT_", populate_by_name=True, extra="ignore"
+    )
 
     database_url: str = Field(
         default=DEFAULT_DATABASE_URL,
@@ -29,9 +31,19 @@ class Settings(BaseSettings):
     )
     max_batch_convicts: int = Field(default=MAX_BATCH_CONVICTS, gt=0)
     max_upload_bytes: int = Field(default=32 * 1024 * 1024, gt=0, description="largest CSV upload")
-    regions_path: Path | None = Field(default=None, description="regions CSV to seed from (default: bundled)")
+    regions_path: Path | None = Field(
+        default=None, description="regions CSV to seed from (default: bundled)"
+    )
     facilities_path: Path | None = Field(
         default=None, description="facilities CSV to seed from (default: bundled)"
+    )
+    worker_threads: int = Field(
+        default=4,
+        ge=0,
+        description=(
+            "threads running request handlers; handlers are CPU-bound Python, so a few beat the "
+            "framework's 40 (0 keeps those)"
+        ),
     )
     token_cache_s: float = Field(
         default=30.0, ge=0, description="seconds a verified token is trusted without a lookup"

@@ -9,6 +9,7 @@ occupancy change is a compare-and-set on the facility's version, so no place is 
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import uuid
@@ -36,11 +37,13 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    bindparam,
     create_engine,
     event,
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, make_url
@@ -137,7 +140,7 @@ class RunFacilityRow(Base):
 
 
 class PlacementRow(Base):
-    """One convict's placement in a run, with its structured explanation (one lookup to read)."""
+    """One convict's placement in a run, with its structured explanation: one lookup per read."""
 
     __tablename__ = "placements"
     __table_args__ = (
@@ -155,7 +158,9 @@ class PlacementRow(Base):
     facility_region: Mapped[str | None] = mapped_column(String(16))
     distance_km: Mapped[float | None] = mapped_column(Float)
     unplaced_reason: Mapped[str | None] = mapped_column(String(64))
-    explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    explanation: Mapped[str] = mapped_column(Text)
+    """The structured explanation as JSON text, in the engine's key order (its wording follows
+    that order)."""
 
 
 class AuditEntryRow(Base):
@@ -199,10 +204,15 @@ class ApiTokenRow(Base):
 
 
 def create_store_engine(database_url: str) -> Engine:
-    """An engine for the URL; SQLite gets WAL, a busy timeout and explicit BEGINs."""
+    """An engine for the URL; SQLite gets WAL, a busy timeout and explicit BEGINs.
+
+    Statement parameters hold convict data, so they never appear in logs or error messages.
+    """
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True)
+        return create_engine(
+            url, pool_size=10, max_overflow=40, pool_pre_ping=True, hide_parameters=True
+        )
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -210,6 +220,7 @@ def create_store_engine(database_url: str) -> Engine:
         connect_args={"check_same_thread": False, "timeout": 30},
         pool_size=10,
         max_overflow=40,
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")
@@ -224,7 +235,10 @@ def create_store_engine(database_url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         writing_transaction = connection.get_execution_options().get(WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing_transaction else "BEGIN")
+        # Straight to the driver: this runs before every read, and is only a keyword.
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("BEGIN IMMEDIATE" if writing_transaction else "BEGIN")
 
     return engine
 
@@ -258,6 +272,33 @@ def utc(moment: datetime) -> datetime:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def json_text(value: Any, *, sort_keys: bool = True) -> str:
+    """Compact UTF-8 JSON; with sorted keys it is canonical, the one spelling digests are taken of.
+
+    Explanations are kept with the engine's key order (`sort_keys=False`): their wording follows
+    it. The fast path leaves the work to the C encoder; only values holding NaN or infinities take
+    the slow path through `jsonable`.
+    """
+    options: dict[str, Any] = {
+        "sort_keys": sort_keys,
+        "separators": (",", ":"),
+        "ensure_ascii": False,
+        "allow_nan": False,
+    }
+    try:
+        return json.dumps(value, default=_plain, **options)
+    except ValueError:
+        return json.dumps(jsonable(value), **options)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def jsonable(value: Any) -> Any:
@@ -333,6 +374,8 @@ def list_facilities(
     *, session: Session, region: str | None = None, security_level: str | None = None
 ) -> Sequence[FacilityRow]:
     query = select(FacilityRow).order_by(FacilityRow.facility_id)
+    if not _storable(region, security_level):
+        return []
     if region is not None:
         query = query.where(FacilityRow.region == region)
     if security_level is not None:
@@ -340,8 +383,13 @@ def list_facilities(
     return session.scalars(query).all()
 
 
+def _storable(*texts: str | None) -> bool:
+    """Whether the texts can name anything stored (PostgreSQL text never holds NUL)."""
+    return not any(t is not None and "\x00" in t for t in texts)
+
+
 def get_facility(*, session: Session, facility_id: str) -> FacilityRow:
-    facility = session.get(FacilityRow, facility_id)
+    facility = session.get(FacilityRow, facility_id) if _storable(facility_id) else None
     if facility is None:
         raise NotFoundError("Facility not found")
     return facility
@@ -396,7 +444,11 @@ def set_occupancy(*, session: Session, facility_id: str, occupied: int, actor: s
     from api import audit
     from optimizer.domain import InputError, Problem
 
-    facility = session.get(FacilityRow, facility_id, with_for_update=for_update(session))
+    facility = (
+        session.get(FacilityRow, facility_id, with_for_update=for_update(session))
+        if _storable(facility_id)
+        else None
+    )
     if facility is None:
         raise NotFoundError("Facility not found")
     if not 0 <= occupied <= facility.capacity:
@@ -498,7 +550,9 @@ def commit_run(*, session: Session, run_id: uuid.UUID, actor: str) -> RunRow:
                 FacilityRow.version == snapshot.version_at_solve,
                 FacilityRow.occupied + snapshot.placed <= FacilityRow.capacity,
             )
-            .values(occupied=FacilityRow.occupied + snapshot.placed, version=FacilityRow.version + 1)
+            .values(
+                occupied=FacilityRow.occupied + snapshot.placed, version=FacilityRow.version + 1
+            )
             .execution_options(synchronize_session=False)
         )
         if getattr(changed, "rowcount", 0) != 1:
@@ -545,6 +599,8 @@ def list_placements(
         PlacementRow.distance_km,
         PlacementRow.unplaced_reason,
     )
+    if not _storable(region, home_region, facility_id):
+        return [], 0
     conditions = [PlacementRow.run_id == run_id]
     if region is not None:
         conditions.append(PlacementRow.facility_region == region)
@@ -554,14 +610,46 @@ def list_placements(
         conditions.append(PlacementRow.facility_id == facility_id)
     total = session.scalar(select(func.count()).select_from(PlacementRow).where(*conditions)) or 0
     rows = session.execute(
-        select(*columns).where(*conditions).order_by(PlacementRow.position).offset(offset).limit(limit)
+        select(*columns)
+        .where(*conditions)
+        .order_by(PlacementRow.position)
+        .offset(offset)
+        .limit(limit)
     ).all()
     return rows, total
 
 
+_EXPLANATION = text(
+    "SELECT explanation FROM placements WHERE run_id = :run_id AND convict_id = :convict_id"
+).bindparams(bindparam("run_id", type_=Uuid), bindparam("convict_id", type_=String))
+"""The hottest read, spelled out once: a constructed select costs more to run than the lookup."""
+
+
+def get_explanation(*, session: Session, run_id: uuid.UUID, convict_id: str) -> str:
+    """A placement's structured explanation, as the stored JSON text."""
+    found = (
+        session.connection()
+        .execute(_EXPLANATION, {"run_id": run_id, "convict_id": convict_id})
+        .first()
+        if _storable(convict_id)
+        else None
+    )
+    if found is None:
+        if session.get(RunRow, run_id) is None:
+            raise NotFoundError("Run not found")
+        raise NotFoundError("Placement not found")
+    return str(found.explanation)
+
+
 def get_placement(*, session: Session, run_id: uuid.UUID, convict_id: str) -> PlacementRow:
-    placement = session.scalar(
-        select(PlacementRow).where(PlacementRow.run_id == run_id, PlacementRow.convict_id == convict_id)
+    placement = (
+        session.scalar(
+            select(PlacementRow).where(
+                PlacementRow.run_id == run_id, PlacementRow.convict_id == convict_id
+            )
+        )
+        if _storable(convict_id)
+        else None
     )
     if placement is None:
         if session.get(RunRow, run_id) is None:

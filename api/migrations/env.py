@@ -38,7 +38,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_store_engine(config.get_main_option("sqlalchemy.url") or Settings().database_url)
+    engine = create_store_engine(
+        config.get_main_option("sqlalchemy.url") or Settings().database_url
+    )
     with engine.connect() as own:
         _run(own)
         own.commit()

@@ -10,15 +10,24 @@ _DESCRIPTIONS = {
     401: ("Missing or unknown bearer token", "Not authenticated"),
     403: ("The token's role may not use this route", "Not permitted for this role"),
     404: ("No such resource", "Run not found"),
-    409: ("The change conflicts with the store's state", "Occupancy changed since the run was solved"),
-    413: ("The batch is larger than the service accepts", "Batch exceeds the limit of 50000 convicts"),
+    409: (
+        "The change conflicts with the store's state",
+        "Occupancy changed since the run was solved",
+    ),
+    413: (
+        "The batch is larger than the service accepts",
+        "Batch exceeds the limit of 50000 convicts",
+    ),
 }
 
 
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the given status codes; 401, 403 and 422 are always there."""
     documented: dict[int | str, dict[str, Any]] = {
-        422: {"model": ProblemsPublic, "description": "Bad input: every problem, with file, row and column"}
+        422: {
+            "model": ProblemsPublic,
+            "description": "Bad input: every problem, with file, row and column",
+        }
     }
     for code in sorted({401, 403, *codes}):
         description, example = _DESCRIPTIONS[code]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from api import store
 from api.deps import RunReader, SessionDep
@@ -26,13 +27,14 @@ def list_placements(
         str | None, Query(max_length=16, description="region of the facility", examples=["KZ-75"])
     ] = None,
     home_region: Annotated[
-        str | None, Query(max_length=16, description="the convict's home region", examples=["KZ-75"])
+        str | None,
+        Query(max_length=16, description="the convict's home region", examples=["KZ-75"]),
     ] = None,
     facility_id: Annotated[str | None, Query(max_length=64, examples=["F061"])] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> PlacementsPage:
-    """Page through a run's placements in input order, filtered by facility, region or home region."""
+    """Page through a run's placements in input order, by facility, region or home region."""
     store.get_run(session=session, run_id=run_id)
     rows, total = store.list_placements(
         session=session,
@@ -51,10 +53,12 @@ def read_placement(
     session: SessionDep, _user: RunReader, run_id: uuid.UUID, convict_id: str
 ) -> PlacementPublic:
     """Where one convict of the run was placed, or why not."""
-    return PlacementPublic.from_row(store.get_placement(session=session, run_id=run_id, convict_id=convict_id))
+    return PlacementPublic.from_row(
+        store.get_placement(session=session, run_id=run_id, convict_id=convict_id)
+    )
 
 
-@router.get("/{convict_id}/explanation", responses=responses(404))
+@router.get("/{convict_id}/explanation", response_model=ExplanationPublic, responses=responses(404))
 def read_explanation(
     request: Request,
     session: SessionDep,
@@ -62,10 +66,22 @@ def read_explanation(
     run_id: uuid.UUID,
     convict_id: str,
     lang: Language = Language.EN,
-) -> ExplanationPublic:
-    """Why this facility, why not a closer one, what would have to change: as data and in words."""
+) -> Response:
+    """Why this facility, why not a closer one, what would have to change: as data and in words.
+
+    The data is the explanation stored when the run was solved; the words are rendered from it.
+    """
     from optimizer.explain import render_explanation
 
-    placement = store.get_placement(session=session, run_id=run_id, convict_id=convict_id)
-    text = render_explanation(placement.explanation, lang.value, request.app.state.regions)
-    return ExplanationPublic.from_row(placement, lang, text)
+    stored = store.get_explanation(session=session, run_id=run_id, convict_id=convict_id)
+    text = render_explanation(json.loads(stored), lang.value, request.app.state.region_names)
+    # The stored JSON goes out as it is: parsing and re-validating it would only cost time.
+    body = (
+        f'{{"run_id":"{run_id}","convict_id":{_json(convict_id)},"lang":"{lang.value}",'
+        f'"explanation":{stored},"text":{_json(text)}}}'
+    )
+    return Response(body.encode("utf-8"), media_type="application/json")
+
+
+def _json(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Header, Query, Response, UploadFile, status
 
 from api import audit, store
-from api.allocation import RunRequest, create_run, parse_csv
+from api.allocation import RunRequest, create_run, parse_csv, records_frame
 from api.deps import Allocator, RunReader, SessionDep, SettingsDep
 from api.errors import TooLargeError
 from api.routes import responses
 from api.schemas import RunCreate, RunPublic, RunsPage
 from api.settings import Settings
-from optimizer.data import records_table
 from optimizer.domain import DistanceKind, Objective
 
 router = APIRouter(prefix="/runs", tags=["runs"])
@@ -34,7 +33,10 @@ IdempotencyKey = Annotated[
     ),
 ]
 
-_CREATED = {201: {"description": "The run was solved and stored"}, 200: {"description": "The run an earlier request with this Idempotency-Key created"}}
+_CREATED: dict[int | str, dict[str, Any]] = {
+    201: {"description": "The run was solved and stored"},
+    200: {"description": "The run an earlier request with this Idempotency-Key created"},
+}
 
 
 def _check_size(count: int, settings: Settings) -> None:
@@ -60,11 +62,17 @@ def submit_run(
     records = [c.record() for c in body.convicts]
     digest = audit.sha256(
         audit.canonical_json(
-            {"convicts": records, "objective": body.objective.value, "distance": body.distance.value}
+            {
+                "convicts": records,
+                "objective": body.objective.value,
+                "distance": body.distance.value,
+            }
         )
     )
-    request = RunRequest(records_table(records), "convicts", body.objective, body.distance, digest)
-    run, created = create_run(session=session, request=request, actor=user.actor, key=idempotency_key)
+    request = RunRequest(records_frame(records), "convicts", body.objective, body.distance, digest)
+    run, created = create_run(
+        session=session, request=request, actor=user.actor, key=idempotency_key
+    )
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return RunPublic.from_row(run)
 
@@ -80,7 +88,7 @@ def submit_run_csv(
     distance: Annotated[DistanceKind, Query()] = DistanceKind.GREAT_CIRCLE,
     idempotency_key: IdempotencyKey = None,
 ) -> RunPublic:
-    """Allocate a batch uploaded as a CSV file (the CLI's input contract); options as query fields."""
+    """Allocate a batch uploaded as a CSV (the CLI's input contract); options as query fields."""
     content = file.file.read(settings.max_upload_bytes + 1)
     if len(content) > settings.max_upload_bytes:
         raise TooLargeError(f"Upload exceeds the limit of {settings.max_upload_bytes} bytes")
@@ -89,11 +97,17 @@ def submit_run_csv(
     _check_size(len(raw), settings)
     digest = audit.sha256(
         audit.canonical_json(
-            {"csv": audit.sha256(content.decode("utf-8-sig")), "objective": objective.value, "distance": distance.value}
+            {
+                "csv": audit.sha256(content.decode("utf-8-sig")),
+                "objective": objective.value,
+                "distance": distance.value,
+            }
         )
     )
     request = RunRequest(raw, name, objective, distance, digest)
-    run, created = create_run(session=session, request=request, actor=user.actor, key=idempotency_key)
+    run, created = create_run(
+        session=session, request=request, actor=user.actor, key=idempotency_key
+    )
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return RunPublic.from_row(run)
 

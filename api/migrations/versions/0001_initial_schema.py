@@ -116,14 +116,24 @@ def upgrade() -> None:
         sa.Column("facility_region", sa.String(length=16), nullable=True),
         sa.Column("distance_km", sa.Float(), nullable=True),
         sa.Column("unplaced_reason", sa.String(length=64), nullable=True),
-        sa.Column("explanation", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(["run_id"], ["runs.run_id"], name=op.f("fk_placements_run_id_runs")),
+        sa.Column("explanation", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["runs.run_id"], name=op.f("fk_placements_run_id_runs")
+        ),
         sa.PrimaryKeyConstraint("run_id", "position", name=op.f("pk_placements")),
     )
-    op.create_index("ix_placements_run_convict", "placements", ["run_id", "convict_id"], unique=True)
-    op.create_index("ix_placements_run_facility", "placements", ["run_id", "facility_id"], unique=False)
-    op.create_index("ix_placements_run_home_region", "placements", ["run_id", "home_region"], unique=False)
-    op.create_index("ix_placements_run_region", "placements", ["run_id", "facility_region"], unique=False)
+    op.create_index(
+        "ix_placements_run_convict", "placements", ["run_id", "convict_id"], unique=True
+    )
+    op.create_index(
+        "ix_placements_run_facility", "placements", ["run_id", "facility_id"], unique=False
+    )
+    op.create_index(
+        "ix_placements_run_home_region", "placements", ["run_id", "home_region"], unique=False
+    )
+    op.create_index(
+        "ix_placements_run_region", "placements", ["run_id", "facility_region"], unique=False
+    )
     op.create_table(
         "run_facilities",
         sa.Column("run_id", sa.Uuid(), nullable=False),
@@ -136,7 +146,9 @@ def upgrade() -> None:
             ["facilities.facility_id"],
             name=op.f("fk_run_facilities_facility_id_facilities"),
         ),
-        sa.ForeignKeyConstraint(["run_id"], ["runs.run_id"], name=op.f("fk_run_facilities_run_id_runs")),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["runs.run_id"], name=op.f("fk_run_facilities_run_id_runs")
+        ),
         sa.PrimaryKeyConstraint("run_id", "facility_id", name=op.f("pk_run_facilities")),
     )
 

@@ -24,7 +24,12 @@ import numpy as np
 import pandas as pd
 
 from optimizer.cohort import generate_cohort
-from optimizer.data import read_facilities, read_regions, records_table, validate_convicts, validate_facilities
+from optimizer.data import (
+    read_facilities,
+    read_regions,
+    records_table,
+    validate_convicts,
+)
 from optimizer.model import solve
 from optimizer.reference import solve_reference
 
@@ -34,12 +39,16 @@ PLACEMENT = str(Path(sys.executable).with_name("placement"))
 def network_for(size: int, regions: pd.DataFrame) -> pd.DataFrame:
     facilities = read_facilities(None, regions)
     scale = size / facilities["capacity"].sum() * 1.1
-    facilities["capacity"] = np.maximum(1, np.floor(facilities["capacity"] * scale)).astype(np.int64)
+    facilities["capacity"] = np.maximum(1, np.floor(facilities["capacity"] * scale)).astype(
+        np.int64
+    )
     facilities["occupied"] = 0
     return facilities
 
 
-def cohort(size: int, seed: int, regions: pd.DataFrame, *, unique_homes: bool = False) -> pd.DataFrame:
+def cohort(
+    size: int, seed: int, regions: pd.DataFrame, *, unique_homes: bool = False
+) -> pd.DataFrame:
     raw = generate_cohort(size, seed, regions, unique_homes=unique_homes)
     return validate_convicts(records_table(raw.to_dict("records")), regions)
 
@@ -58,30 +67,63 @@ def command_seconds(convicts: pd.DataFrame, facilities: pd.DataFrame) -> float:
         facilities.to_csv(root / "facilities.csv", index=False)
         start = time.perf_counter()
         subprocess.run(
-            [PLACEMENT, "allocate", "--convicts", "new.csv", "--facilities", "facilities.csv",
-             "--out", "placements.csv", "--quiet"],
-            cwd=root, check=True, capture_output=True,
+            [
+                PLACEMENT,
+                "allocate",
+                "--convicts",
+                "new.csv",
+                "--facilities",
+                "facilities.csv",
+                "--out",
+                "placements.csv",
+                "--quiet",
+            ],
+            cwd=root,
+            check=True,
+            capture_output=True,
         )
         return time.perf_counter() - start
 
 
-def compare(size: int, seed: int, naive_limit_s: float, regions: pd.DataFrame) -> list[dict[str, object]]:
+def compare(
+    size: int, seed: int, naive_limit_s: float, regions: pd.DataFrame
+) -> list[dict[str, object]]:
     facilities = network_for(size, regions)
     convicts = cohort(size, seed, regions)
     engine, engine_s = timed(lambda: solve(convicts, facilities))
     rows: list[dict[str, object]] = [
-        {"convicts": size, "method": f"engine ({engine.method})", "seconds": engine_s, "placed": engine.placed,
-         "total_km": engine.total_distance_m / 1000, "proven_optimal": engine.optimal},
-        {"convicts": size, "method": "placement allocate (whole command)", "seconds": command_seconds(convicts, facilities),
-         "placed": engine.placed, "total_km": engine.total_distance_m / 1000, "proven_optimal": engine.optimal},
+        {
+            "convicts": size,
+            "method": f"engine ({engine.method})",
+            "seconds": engine_s,
+            "placed": engine.placed,
+            "total_km": engine.total_distance_m / 1000,
+            "proven_optimal": engine.optimal,
+        },
+        {
+            "convicts": size,
+            "method": "placement allocate (whole command)",
+            "seconds": command_seconds(convicts, facilities),
+            "placed": engine.placed,
+            "total_km": engine.total_distance_m / 1000,
+            "proven_optimal": engine.optimal,
+        },
     ]
     for backend in ("pulp-cbc", "cp-sat"):
         naive, naive_s = timed(
-            lambda b=backend: solve_reference(convicts, facilities, backend=b, time_limit_s=naive_limit_s)  # type: ignore[misc]
+            lambda b=backend: solve_reference(
+                convicts, facilities, backend=b, time_limit_s=naive_limit_s
+            )  # type: ignore[misc]
         )
         rows.append(
-            {"convicts": size, "method": f"naive {backend}", "seconds": naive_s, "placed": naive.placed,
-             "total_km": naive.total_distance_m / 1000, "proven_optimal": naive.optimal}
+            {
+                "convicts": size,
+                "method": f"naive {backend}",
+                "seconds": naive_s,
+                "placed": naive.placed,
+                "total_km": naive.total_distance_m / 1000,
+                "proven_optimal": naive.optimal,
+            }
         )
     for row in rows:
         row["time_vs_engine"] = float(row["seconds"]) / engine_s  # type: ignore[arg-type]
@@ -104,23 +146,31 @@ def million(seed: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 32000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--naive-limit", type=float, default=120.0, help="seconds per naive solve")
-    parser.add_argument("--million", action="store_true", help="also run the 1,000,000-convict case")
+    parser.add_argument(
+        "--million", action="store_true", help="also run the 1,000,000-convict case"
+    )
     parser.add_argument("--million-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.million_only:
         million(args.seed)
         return
     regions = read_regions()
-    rows = [row for size in args.sizes for row in compare(size, args.seed, args.naive_limit, regions)]
+    rows = [
+        row for size in args.sizes for row in compare(size, args.seed, args.naive_limit, regions)
+    ]
     table = pd.DataFrame(rows)
     with pd.option_context("display.width", 200, "display.float_format", "{:,.3f}".format):
         print(table.to_string(index=False))
     if args.million:
-        subprocess.run([sys.executable, __file__, "--million-only", "--seed", str(args.seed)], check=True)
+        subprocess.run(
+            [sys.executable, __file__, "--million-only", "--seed", str(args.seed)], check=True
+        )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ from optimizer.model import solve
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", type=int, default=32000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--singles", type=int, default=200)
@@ -59,8 +61,9 @@ def main() -> None:
         f"p99 {np.percentile(single_times, 99) * 1000:.1f} ms (n={len(sample)})"
     )
     print(
-        f"exact by re-solving instead: {closer:.1f} closer facilities per convict x {solve_s:.2f} s "
-        f"= about {closer * solve_s:.1f} s per convict, {closer * solve_s / max(np.median(single_times), 1e-9):,.0f}x slower"
+        f"exact by re-solving instead: {closer:.1f} closer facilities per convict "
+        f"x {solve_s:.2f} s = about {closer * solve_s:.1f} s per convict, "
+        f"{closer * solve_s / max(np.median(single_times), 1e-9):,.0f}x slower"
     )
 
 

@@ -31,32 +31,49 @@ def command(name: str) -> Callable[[Handler], Handler]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="placement", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="store_true", help="log solver progress on stderr")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log solver progress on stderr"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     allocate = sub.add_parser("allocate", help="allocate newly sentenced convicts to facilities")
-    allocate.add_argument("--convicts", type=Path, required=True, help="CSV of the convicts input contract")
+    allocate.add_argument(
+        "--convicts", type=Path, required=True, help="CSV of the convicts input contract"
+    )
     allocate.add_argument("--out", type=Path, required=True, help="placements CSV to write")
     _network_arguments(allocate)
     _solve_arguments(allocate)
-    allocate.add_argument("--explain", type=Path, help="also write one JSON explanation per line here")
+    allocate.add_argument(
+        "--explain", type=Path, help="also write one JSON explanation per line here"
+    )
     allocate.add_argument("--summary-json", type=Path, help="also write the summary as JSON here")
-    allocate.add_argument("--strict", action="store_true", help="exit 1 when any convict is unplaced")
-    allocate.add_argument("--quiet", action="store_true", help="print only the first lines of the summary")
+    allocate.add_argument(
+        "--strict", action="store_true", help="exit 1 when any convict is unplaced"
+    )
+    allocate.add_argument(
+        "--quiet", action="store_true", help="print only the first lines of the summary"
+    )
 
     cohort = sub.add_parser("generate-cohort", help="make a realistic batch of new convicts")
     cohort.add_argument("--size", type=int, required=True)
     cohort.add_argument("--seed", type=int, default=0)
     cohort.add_argument("--out", type=Path, required=True)
     cohort.add_argument("--regions", type=Path, help="regions CSV (default: the bundled one)")
-    cohort.add_argument("--unique-homes", action="store_true", help="give every convict a home point")
+    cohort.add_argument(
+        "--unique-homes", action="store_true", help="give every convict a home point"
+    )
 
     for module in _command_modules():
         module.add_commands(sub, command)
     return parser
 
 
-_COMMAND_MODULES = ("optimizer.explain_cli", "optimizer.transfers_cli", "optimizer.policies_cli", "api.cli")
+_COMMAND_MODULES = (
+    "optimizer.explain_cli",
+    "optimizer.transfers_cli",
+    "optimizer.policies_cli",
+    "api.cli",
+)
 """Modules that add subcommands, each with `add_commands(subparsers, command)`; they keep heavy
 imports inside their handlers. `api.cli` is present with the service's package."""
 
@@ -69,7 +86,9 @@ def _command_modules() -> list[Any]:
 
 
 def _network_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--facilities", type=Path, help="facilities CSV (default: the national network)")
+    parser.add_argument(
+        "--facilities", type=Path, help="facilities CSV (default: the national network)"
+    )
     parser.add_argument("--regions", type=Path, help="regions CSV (default: the bundled one)")
 
 
@@ -78,9 +97,13 @@ def _solve_arguments(parser: argparse.ArgumentParser) -> None:
         "--objective", choices=[o.value for o in Objective], default=Objective.MIN_DISTANCE.value
     )
     parser.add_argument(
-        "--distance", choices=[d.value for d in DistanceKind], default=DistanceKind.GREAT_CIRCLE.value
+        "--distance",
+        choices=[d.value for d in DistanceKind],
+        default=DistanceKind.GREAT_CIRCLE.value,
     )
-    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds, for the integer model")
+    parser.add_argument(
+        "--time-limit", type=float, default=60.0, help="seconds, for the integer model"
+    )
 
 
 def _options(args: argparse.Namespace) -> SolveOptions:
@@ -117,7 +140,9 @@ def _allocate(args: argparse.Namespace) -> int:
     if args.summary_json is not None:
         from optimizer.data import write_text_atomically
 
-        write_text_atomically(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False), args.summary_json)
+        write_text_atomically(
+            json.dumps(summary.as_dict(), indent=2, ensure_ascii=False), args.summary_json
+        )
     text = summary.text()
     print("\n".join(text.splitlines()[:4]) if args.quiet else text)
     print(f"Placements written to {args.out}.")
@@ -134,7 +159,9 @@ def _generate_cohort(args: argparse.Namespace) -> int:
     if args.size < 1:
         print("placement: --size must be at least 1", file=sys.stderr)
         return EXIT_BAD_INPUT
-    cohort = generate_cohort(args.size, args.seed, read_regions(args.regions), unique_homes=args.unique_homes)
+    cohort = generate_cohort(
+        args.size, args.seed, read_regions(args.regions), unique_homes=args.unique_homes
+    )
     write_csv_atomically(cohort, args.out)
     print(f"Wrote {len(cohort):,} convicts to {args.out} (seed {args.seed}).")
     return EXIT_OK

@@ -68,10 +68,15 @@ def solve_with_separation(
     bound = _tally(blocks, groups, group_of, relaxation.facility_of, relaxation)
     found = _tally(blocks, groups, group_of, repaired, relaxation)
     home_first = options.objective is Objective.HOME_FIRST
-    if (found.placed, found.home if home_first else 0) == (bound.placed, bound.home if home_first else 0):
+    if (found.placed, found.home if home_first else 0) == (
+        bound.placed,
+        bound.home if home_first else 0,
+    ):
         keep = _arcs_within(blocks, relaxation, found.weighted - bound.weighted)
         targets = (bound.placed, bound.home if home_first else None)
-        return _solve_cp_sat(blocks, groups, group_of, free, cases, options, repaired, keep, targets)
+        return _solve_cp_sat(
+            blocks, groups, group_of, free, cases, options, repaired, keep, targets
+        )
     return _solve_cp_sat(blocks, groups, group_of, free, cases, options, repaired, None, None)
 
 
@@ -118,11 +123,15 @@ def _repair(
         while _co_defendants_share(cases, facility_of):
             placed = (case_of != "") & (facility_of >= 0)
             meetings = pd.DataFrame(
-                {"case": case_of[placed], "facility": facility_of[placed], "group": group_of[placed]}
+                {
+                    "case": case_of[placed],
+                    "facility": facility_of[placed],
+                    "group": group_of[placed],
+                }
             ).drop_duplicates()
             meetings = meetings[meetings.duplicated(["case", "facility"], keep="first")]
             for group, facility in zip(meetings["group"], meetings["facility"], strict=True):
-                block = blocks[int(groups["class"].iat[int(group)])]
+                block = blocks[int(groups["class"].to_numpy()[int(group)])]
                 row = int(np.searchsorted(block.groups, group))
                 block.cost[row, np.flatnonzero(block.facilities == facility)] = closed_cost
             unplaced = _solve_flow(blocks, counts, per_arc, free, relaxation.unplaced_penalty)
@@ -146,7 +155,11 @@ def _arcs_within(blocks: list[ClassBlock], relaxation: Relaxation, gap: int) -> 
     arcs, may_wait = [], []
     for block in blocks:
         group_potential = relaxation.group_potential[block.groups]
-        reduced = block.cost + group_potential[:, None] - relaxation.facility_potential[block.facilities][None, :]
+        reduced = (
+            block.cost
+            + group_potential[:, None]
+            - relaxation.facility_potential[block.facilities][None, :]
+        )
         arcs.append(reduced <= gap + 0.5)
         waiting = relaxation.unplaced_penalty + group_potential - relaxation.sink_potential
         may_wait.append(waiting <= gap + 0.5)
@@ -265,14 +278,17 @@ def _solve_cp_sat(
         if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
             raise SolverError(f"CP-SAT ended with status {solver.status_name(status)}")
         if status == cp_model.UNKNOWN:
-            logger.warning("no better allocation found within %.0f s; keeping the repaired one", options.time_limit_s)
+            logger.warning(
+                "no better allocation found within %.0f s; keeping the repaired one",
+                options.time_limit_s,
+            )
             return hint, False
         optimal &= status == cp_model.OPTIMAL
-        model.clear_hints()
+        model.clear_hints()  # type: ignore[no-untyped-call]
         for _, arcs in decided:
             for _, var in arcs:
                 model.add_hint(var, solver.value(var))
-        model.add(expression == int(round(solver.objective_value)))
+        model.add(expression == round(solver.objective_value))
 
     for members, arcs in decided:
         cursor = 0

@@ -31,7 +31,9 @@ CO_DEFENDANT_SHARE = 0.04
 HOME_SPREAD_KM = 60.0
 
 
-def generate_cohort(size: int, seed: int, regions: pd.DataFrame, *, unique_homes: bool = False) -> pd.DataFrame:
+def generate_cohort(
+    size: int, seed: int, regions: pd.DataFrame, *, unique_homes: bool = False
+) -> pd.DataFrame:
     """A batch in the convicts input contract; `unique_homes` gives everyone a home point."""
     if size < 1:
         raise ValueError(f"size must be at least 1, got {size}")
@@ -49,8 +51,10 @@ def generate_cohort(size: int, seed: int, regions: pd.DataFrame, *, unique_homes
     )
     level = np.where(juvenile, SecurityLevel.MEDIUM.value, level)
     adult_man = ~woman & ~juvenile
-    tuberculosis = adult_man & (rng.random(size) < TUBERCULOSIS_SHARE) & np.isin(
-        level, [SecurityLevel.MEDIUM.value, SecurityLevel.MAXIMUM.value]
+    tuberculosis = (
+        adult_man
+        & (rng.random(size) < TUBERCULOSIS_SHARE)
+        & np.isin(level, [SecurityLevel.MEDIUM.value, SecurityLevel.MAXIMUM.value])
     )
     officer = adult_man & ~tuberculosis & (rng.random(size) < FORMER_OFFICER_SHARE)
     officer &= np.isin(level, [SecurityLevel.MEDIUM.value, SecurityLevel.MAXIMUM.value])

@@ -28,7 +28,9 @@ from optimizer.domain import (
     Sex,
 )
 
-DATA_DIR = Path(os.environ.get("PLACEMENT_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+DATA_DIR = Path(
+    os.environ.get("PLACEMENT_DATA_DIR", Path(__file__).resolve().parent.parent / "data")
+)
 """The bundled national data set (regions, facilities, rail network)."""
 
 LAT_RANGE = (40.5, 55.5)
@@ -116,14 +118,18 @@ class _Checker:
         options = sorted(set(allowed))
         text = self.table[column]
         bad = (text != "") & ~text.isin(options)
-        self.flag(bad, column, lambda v: f"unknown {what} {v!r}; expected one of {', '.join(options)}")
+        self.flag(
+            bad, column, lambda v: f"unknown {what} {v!r}; expected one of {', '.join(options)}"
+        )
         self.required_text(column)
 
     def unique(self, column: str) -> None:
         text = self.table[column]
         duplicated = text.duplicated(keep="first") & (text != "")
         first_row = {v: i + 1 for i, v in reversed(list(enumerate(text.tolist())))}
-        self.flag(duplicated, column, lambda v: f"duplicate id {v!r} (first used in row {first_row[v]})")
+        self.flag(
+            duplicated, column, lambda v: f"duplicate id {v!r} (first used in row {first_row[v]})"
+        )
 
     def number(self, column: str, *, optional: bool = False) -> pd.Series:
         text = self.table[column]

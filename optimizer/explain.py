@@ -1,4 +1,4 @@
-"""Explanations computed from a Solution: why this facility, why not a closer one, what would change.
+"""Explanations from a Solution: why this facility, why not a closer one, what would change.
 
 Every figure is exact. For a min-cost-flow run the explanations read the optimal residual
 graph's shortest paths (kept on the Solution as `Potentials`), so nothing is solved again:
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -52,11 +52,12 @@ class _Run:
 
     @cached_property
     def convict_records(self) -> list[dict[str, Any]]:
-        return self.solution.convicts.to_dict("records")
+        return cast(list[dict[str, Any]], self.solution.convicts.to_dict("records"))
 
     @cached_property
     def facility_records(self) -> list[dict[str, Any]]:
-        return self.solution.facilities[["facility_id", "name", "region"]].to_dict("records")
+        facilities = self.solution.facilities[["facility_id", "name", "region"]]
+        return cast(list[dict[str, Any]], facilities.to_dict("records"))
 
     @cached_property
     def unplaced_reasons(self) -> list[str]:
@@ -68,7 +69,7 @@ class _Run:
 
     @cached_property
     def left(self) -> list[int]:
-        return (self.solution.free - self.solution.used).tolist()
+        return cast(list[int], (self.solution.free - self.solution.used).tolist())
 
     @cached_property
     def facility_row(self) -> dict[str, int]:
@@ -91,7 +92,11 @@ class _Run:
     def excluded_by(self) -> list[dict[str, int]]:
         failed = first_failed_rule(self.solution.classes, self.solution.facilities)
         return [
-            {rule.id: int((row == rule.id).sum()) for rule in ELIGIBILITY_RULES if (row == rule.id).any()}
+            {
+                rule.id: int((row == rule.id).sum())
+                for rule in ELIGIBILITY_RULES
+                if (row == rule.id).any()
+            }
             for row in failed
         ]
 
@@ -107,7 +112,7 @@ class _Run:
         placed = s.facility_of >= 0
         pairs = pd.DataFrame({"g": s.group_of[placed], "f": s.facility_of[placed]}).value_counts()
         flows: dict[int, dict[int, int]] = {}
-        for (g, f), n in pairs.items():
+        for g, f, n in pairs.reset_index().itertuples(index=False, name=None):
             flows.setdefault(int(g), {})[int(f)] = int(n)
         return flows
 
@@ -124,15 +129,17 @@ class _Run:
             }
         )
         result: dict[int, list[dict[str, Any]]] = {}
-        stats = table.groupby(["facility", "region"])["km"].agg(["size", "mean", "max"]).reset_index()
+        stats = (
+            table.groupby(["facility", "region"])["km"].agg(["size", "mean", "max"]).reset_index()
+        )
         stats = stats.sort_values(["facility", "size"], ascending=[True, False])
-        for row in stats.itertuples(index=False):
-            result.setdefault(int(row.facility), []).append(
+        for facility, region, size, mean_km, max_km in stats.itertuples(index=False, name=None):
+            result.setdefault(int(facility), []).append(
                 {
-                    "home_region": row.region,
-                    "convicts": int(row.size),
-                    "mean_distance_km": round(float(row.mean), 1),
-                    "max_distance_km": round(float(row.max), 1),
+                    "home_region": region,
+                    "convicts": int(size),
+                    "mean_distance_km": round(float(mean_km), 1),
+                    "max_distance_km": round(float(max_km), 1),
                 }
             )
         return result
@@ -149,7 +156,7 @@ class _Run:
         ]
 
     def forced_change(self, group: int, facility: int) -> tuple[int, int, int] | None:
-        """(unplaced, away, metres) change of the total if one of `group` is forced into `facility`."""
+        """(unplaced, away, metres) change in total if one of `group` is forced into `facility`."""
         s = self.solution
         potentials = s.potentials
         if potentials is None:
@@ -180,7 +187,8 @@ class _Run:
         column = int(np.flatnonzero(block.facilities == facility)[0])
         sink = potentials.sink_node
         exits = [
-            potentials.between[sink, f] - block.cost[row, int(np.flatnonzero(block.facilities == f)[0])]
+            potentials.between[sink, f]
+            - block.cost[row, int(np.flatnonzero(block.facilities == f)[0])]
             for f in self.group_flows.get(group, {})
         ]
         if self.unplaced_per_group[group] > 0:
@@ -197,7 +205,9 @@ class _Run:
         potentials = self.solution.potentials
         if potentials is None:
             return None
-        return split_cost(min(0.0, float(potentials.between[potentials.sink_node, facility])), self.solution)
+        return split_cost(
+            min(0.0, float(potentials.between[potentials.sink_node, facility])), self.solution
+        )
 
 
 def _change(parts: tuple[int, int, int] | None, home_tier: bool = True) -> dict[str, Any] | None:
@@ -292,7 +302,10 @@ def _explain(run: _Run, i: int) -> Explanation:
             "in_home_region": facilities[assigned]["region"] == home_region,
         }
     else:
-        explanation["unplaced"] = {"reason": run.unplaced_reasons[i], "shortage": run.class_shortage[class_index]}
+        explanation["unplaced"] = {
+            "reason": run.unplaced_reasons[i],
+            "shortage": run.class_shortage[class_index],
+        }
 
     key = (group, assigned)
     if key not in run.closer_items:
@@ -354,8 +367,8 @@ def run_facts(solution: Solution, regions: pd.DataFrame) -> dict[str, Any]:
     f = solution.facilities
     facilities = []
     for j in range(len(f)):
-        capacity = int(f["capacity"].iat[j])
-        occupied_after = int(f["occupied"].iat[j]) + int(solution.used[j])
+        capacity = int(f["capacity"].to_numpy()[j])
+        occupied_after = int(f["occupied"].to_numpy()[j]) + int(solution.used[j])
         facilities.append(
             {
                 "facility_id": f["facility_id"].iat[j],
@@ -386,9 +399,13 @@ def run_facts(solution: Solution, regions: pd.DataFrame) -> dict[str, Any]:
     return {"facilities": facilities, "regions": regions_out, "method": solution.method}
 
 
-def render_explanation(explanation: Explanation, lang: str = "en", regions: pd.DataFrame | None = None) -> str:
+def render_explanation(
+    explanation: Explanation, lang: str = "en", regions: pd.DataFrame | None = None
+) -> str:
     """The explanation in words, from the message catalogue."""
-    names = dict(zip(regions["region"], regions["name"], strict=True)) if regions is not None else {}
+    names = (
+        dict(zip(regions["region"], regions["name"], strict=True)) if regions is not None else {}
+    )
     p = explanation["profile"]
     words = {
         "sex_word": message(f"sex.{p['sex']}", lang),
@@ -411,14 +428,25 @@ def render_explanation(explanation: Explanation, lang: str = "en", regions: pd.D
         message("rules", lang),
     ]
     lines += [
-        message("rule.line", lang, text=message(f"rule.{r['id']}", lang), legal_source=r["legal_source"])
+        message(
+            "rule.line", lang, text=message(f"rule.{r['id']}", lang), legal_source=r["legal_source"]
+        )
         for r in explanation["rules"]
     ]
     eligible = explanation["eligible"]
     excluded = ", ".join(
-        message("excluded.item", lang, count=n, rule=rule) for rule, n in eligible["excluded_by_rule"].items()
+        message("excluded.item", lang, count=n, rule=rule)
+        for rule, n in eligible["excluded_by_rule"].items()
     ) or message("excluded.none", lang)
-    lines.append(message("eligible", lang, count=eligible["count"], total=eligible["total_facilities"], excluded=excluded))
+    lines.append(
+        message(
+            "eligible",
+            lang,
+            count=eligible["count"],
+            total=eligible["total_facilities"],
+            excluded=excluded,
+        )
+    )
 
     placement = explanation["placement"]
     if placement is not None:
@@ -439,7 +467,9 @@ def render_explanation(explanation: Explanation, lang: str = "en", regions: pd.D
         )
     else:
         unplaced = explanation["unplaced"]
-        need_short = message("need_short", lang, medical_need=p["medical_need"]) if p["medical_need"] else ""
+        need_short = (
+            message("need_short", lang, medical_need=p["medical_need"]) if p["medical_need"] else ""
+        )
         reason_text = message(
             f"reason.{unplaced['reason']}",
             lang,
@@ -455,7 +485,12 @@ def render_explanation(explanation: Explanation, lang: str = "en", regions: pd.D
     home = explanation["home_region"]
     if not home["eligible_facilities"]:
         lines.append(
-            message("home.none", lang, **words, home_region_name=names.get(home["region"], home["region"]))
+            message(
+                "home.none",
+                lang,
+                **words,
+                home_region_name=names.get(home["region"], home["region"]),
+            )
         )
     elif home["all_full"] and not (placement and placement["in_home_region"]):
         lines.append(message("home.full", lang, names=", ".join(home["eligible_facilities"])))
@@ -467,7 +502,13 @@ def render_explanation(explanation: Explanation, lang: str = "en", regions: pd.D
         lines.append(message("closer.head", lang))
         for item in closer:
             used_by = "; ".join(
-                message("used.item", lang, convicts=u["convicts"], region=names.get(u["home_region"], u["home_region"]), mean_km=u["mean_distance_km"])
+                message(
+                    "used.item",
+                    lang,
+                    convicts=u["convicts"],
+                    region=names.get(u["home_region"], u["home_region"]),
+                    mean_km=u["mean_distance_km"],
+                )
                 for u in item["used_by"]
             ) or message("used.none", lang)
             lines.append(

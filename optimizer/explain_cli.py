@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,16 +12,27 @@ from typing import Any
 Handler = Callable[[argparse.Namespace], int]
 
 
-def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], command: Callable[[str], Callable[[Handler], Handler]]) -> None:
+def add_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    command: Callable[[str], Callable[[Handler], Handler]],
+) -> None:
     explain = sub.add_parser("explain", help="explain one convict's placement")
-    explain.add_argument("--convicts", type=Path, required=True, help="the convicts CSV that was allocated")
-    explain.add_argument("--placements", type=Path, required=True, help="the placements CSV it produced")
+    explain.add_argument(
+        "--convicts", type=Path, required=True, help="the convicts CSV that was allocated"
+    )
+    explain.add_argument(
+        "--placements", type=Path, required=True, help="the placements CSV it produced"
+    )
     explain.add_argument("--convict", required=True, help="the convict_id to explain")
     explain.add_argument("--lang", choices=["en", "ru"], default="en")
     explain.add_argument("--json", action="store_true", help="print the structured explanation")
-    explain.add_argument("--facilities", type=Path, help="facilities CSV (default: the national network)")
+    explain.add_argument(
+        "--facilities", type=Path, help="facilities CSV (default: the national network)"
+    )
     explain.add_argument("--regions", type=Path, help="regions CSV (default: the bundled one)")
-    explain.add_argument("--objective", choices=["min-distance", "home-first"], default="min-distance")
+    explain.add_argument(
+        "--objective", choices=["min-distance", "home-first"], default="min-distance"
+    )
     explain.add_argument("--distance", choices=["great-circle", "rail"], default="great-circle")
     explain.add_argument("--time-limit", type=float, default=60.0)
     command("explain")(_explain)
@@ -37,15 +49,19 @@ def _explain(args: argparse.Namespace) -> int:
     convicts = read_convicts(args.convicts, regions)
     matches = (convicts["convict_id"] == args.convict).to_numpy().nonzero()[0]
     if len(matches) == 0:
-        raise InputError([Problem(args.convicts.name, None, "convict_id", f"no convict {args.convict!r}")])
+        raise InputError(
+            [Problem(args.convicts.name, None, "convict_id", f"no convict {args.convict!r}")]
+        )
     options = SolveOptions(Objective(args.objective), DistanceKind(args.distance), args.time_limit)
     solution = solve(convicts, facilities, options)
-    _check_same_allocation(read_csv_text(args.placements), solution.placements, args.placements.name)
+    _check_same_allocation(
+        read_csv_text(args.placements), solution.placements, args.placements.name
+    )
     explanation = explain_convict(solution, regions, int(matches[0]))
     if args.json:
-        print(json.dumps(explanation, ensure_ascii=False, indent=2))
+        sys.stdout.write(json.dumps(explanation, ensure_ascii=False, indent=2) + "\n")
     else:
-        print(render_explanation(explanation, args.lang, regions))
+        sys.stdout.write(render_explanation(explanation, args.lang, regions) + "\n")
     return 0
 
 
@@ -58,7 +74,9 @@ def _check_same_allocation(given: Any, solved: Any, file: str) -> None:
         if column not in given.columns:
             problems.append(Problem(file, None, column, "required column is missing"))
     if not problems and len(given) != len(solved):
-        problems.append(Problem(file, None, None, f"has {len(given)} rows; the convicts file has {len(solved)}"))
+        problems.append(
+            Problem(file, None, None, f"has {len(given)} rows; the convicts file has {len(solved)}")
+        )
     if not problems:
         differs = (given["convict_id"].to_numpy() != solved["convict_id"].to_numpy()) | (
             given["facility_id"].to_numpy() != solved["facility_id"].to_numpy()
@@ -69,7 +87,8 @@ def _check_same_allocation(given: Any, solved: Any, file: str) -> None:
                 int(row) + 1,
                 "facility_id",
                 f"{given['facility_id'].iat[row]!r} is not the optimal allocation of these inputs "
-                f"({solved['facility_id'].iat[row]!r}); explain the run that produced it, with the same options",
+                f"({solved['facility_id'].iat[row]!r}); explain the run that produced it, "
+                "with the same options",
             )
             for row in differs.nonzero()[0][:20]
         ]

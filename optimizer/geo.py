@@ -22,8 +22,13 @@ def haversine_km(
     lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
 ) -> FloatArray:
     """Great-circle distance in km on the mean Earth sphere; broadcasts like numpy."""
-    phi1, lam1, phi2, lam2 = (np.radians(np.asarray(a, dtype=np.float64)) for a in (lat1, lon1, lat2, lon2))
-    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
+    phi1, lam1, phi2, lam2 = (
+        np.radians(np.asarray(a, dtype=np.float64)) for a in (lat1, lon1, lat2, lon2)
+    )
+    a = (
+        np.sin((phi2 - phi1) / 2) ** 2
+        + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
+    )
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
@@ -41,7 +46,9 @@ class GreatCircle:
     def matrix(
         self, lat: FloatArray, lon: FloatArray, facility_lat: FloatArray, facility_lon: FloatArray
     ) -> FloatArray:
-        return haversine_km(lat[:, None], lon[:, None], facility_lat[None, :], facility_lon[None, :])
+        return haversine_km(
+            lat[:, None], lon[:, None], facility_lat[None, :], facility_lon[None, :]
+        )
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ class RailNetwork:
         ]
         length = pd.to_numeric(lines["length_km"], errors="coerce")
         problems += [
-            Problem("rail_lines.csv", row + 1, "length_km", "must be a positive number")
+            Problem("rail_lines.csv", int(row) + 1, "length_km", "must be a positive number")
             for row in np.flatnonzero(~(length > 0).to_numpy())
         ]
         if problems:
@@ -83,7 +90,9 @@ class RailNetwork:
         graph = coo_matrix((length.to_numpy(float), (tails, heads)), shape=(n, n)).tocsr()
         parts, _ = connected_components(graph, directed=False)
         if parts != 1:
-            raise InputError([Problem("rail_lines.csv", None, None, f"the network falls into {parts} parts")])
+            raise InputError(
+                [Problem("rail_lines.csv", None, None, f"the network falls into {parts} parts")]
+            )
         return cls(
             station_ids=tuple(stations["station_id"]),
             lat=stations["lat"].to_numpy(float),
@@ -94,10 +103,14 @@ class RailNetwork:
     @classmethod
     def read(cls, folder: Path) -> RailNetwork:
         stations = pd.read_csv(folder / "rail_stations.csv", dtype={"station_id": str})
-        lines = pd.read_csv(folder / "rail_lines.csv", dtype={"from_station": str, "to_station": str})
+        lines = pd.read_csv(
+            folder / "rail_lines.csv", dtype={"from_station": str, "to_station": str}
+        )
         return cls.from_tables(stations, lines)
 
-    def nearest_station(self, lat: FloatArray, lon: FloatArray) -> tuple[npt.NDArray[np.intp], FloatArray]:
+    def nearest_station(
+        self, lat: FloatArray, lon: FloatArray
+    ) -> tuple[npt.NDArray[np.intp], FloatArray]:
         """Index of the nearest station to each point and the great-circle km to it."""
         from scipy.spatial import cKDTree
 
@@ -114,7 +127,9 @@ class RailNetwork:
         rail = self.station_km[np.ix_(home_station, facility_station)]
         return np.asarray(access_km[:, None] + rail + egress_km[None, :])
 
-    def route_km(self, lat: FloatArray, lon: FloatArray, facility_lat: FloatArray, facility_lon: FloatArray) -> FloatArray:
+    def route_km(
+        self, lat: FloatArray, lon: FloatArray, facility_lat: FloatArray, facility_lon: FloatArray
+    ) -> FloatArray:
         """Rail km only (no access legs) for paired points and facilities: escorted transport."""
         home_station, _ = self.nearest_station(lat, lon)
         facility_station, _ = self.nearest_station(facility_lat, facility_lon)

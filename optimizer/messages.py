@@ -14,8 +14,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "en": {
         "title": "Placement of convict {convict_id}",
         "profile": (
-            "Profile: {sex_word}, age {age} ({age_word}), security level {security_level} set by the "
-            "court, home region {home_region_name} ({home_region}){need}{officer}{case}."
+            "Profile: {sex_word}, age {age} ({age_word}), security level {security_level} set by "
+            "the court, home region {home_region_name} ({home_region}){need}{officer}{case}."
         ),
         "sex.M": "man",
         "sex.F": "woman",
@@ -29,15 +29,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "rule.same-security-level": "The facility is of the security level that the court set.",
         "rule.same-sex": "Men and women serve in separate facilities.",
         "rule.same-age-category": "Juveniles and adults serve in separate facilities.",
-        "rule.medical-profile": "A convict who needs medical care serves in a facility with that profile.",
+        "rule.medical-profile": (
+            "A convict who needs medical care serves in a facility with that profile."
+        ),
         "rule.former-officer-separation": (
-            "Former law-enforcement officers serve only in facilities for former officers, and only "
-            "they serve there."
+            "Former law-enforcement officers serve only in facilities for former officers, and "
+            "only they serve there."
         ),
         "rule.capacity": "New placements never exceed a facility's free places.",
-        "rule.co-defendant-separation": "Co-defendants in one case never serve in the same facility.",
+        "rule.co-defendant-separation": (
+            "Co-defendants in one case never serve in the same facility."
+        ),
         "rule.home-region-first": (
-            "A convict serves in the home region unless it has no facility of the type or it is full."
+            "A convict serves in the home region unless it has no facility of the type "
+            "or it is full."
         ),
         "rule.close-to-home": "Convicts are placed as close to home as possible.",
         "eligible": "Eligible facilities: {count} of {total}; excluded: {excluded}.",
@@ -51,8 +56,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "placed.away": ", outside the home region",
         "unplaced": "Not placed: {reason_text}",
         "reason.no-eligible-facility": (
-            "no facility of security level {security_level} for a {sex_word} ({age_word}){need_short} "
-            "exists in the network."
+            "no facility of security level {security_level} for a {sex_word} ({age_word})"
+            "{need_short} exists in the network."
         ),
         "reason.eligible-facilities-full": "all {count} eligible facilities are full.",
         "reason.co-defendant-separation": (
@@ -66,8 +71,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "closer.none": "No eligible facility is closer to home.",
         "closer.head": "Closer eligible facilities, and why not there:",
         "closer.line": (
-            "- {name} ({facility_id}), {distance_km:,.0f} km: {state}; its {free_before} free places "
-            "went to {used_by}. Moving this convict there would {forced}."
+            "- {name} ({facility_id}), {distance_km:,.0f} km: {state}; its {free_before} free "
+            "places went to {used_by}. Moving this convict there would {forced}."
         ),
         "closer.full": "full",
         "closer.open": "not full",
@@ -79,7 +84,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "forced.away": "send {count} other convict(s) out of their home region",
         "forced.unknown": "need a re-solve to price",
         "forced.impossible": "be impossible: it has no place that anyone could free",
-        "change.none_needed": "Nothing would place this convict closer: no eligible facility is closer.",
+        "change.none_needed": (
+            "Nothing would place this convict closer: no eligible facility is closer."
+        ),
         "change.one_place": (
             "Smallest change: one more place at {name} ({facility_id}); this convict could then be "
             "placed there, changing the total distance by {km:+,.1f} km."
@@ -95,8 +102,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ru": {
         "title": "Распределение осуждённого {convict_id}",
         "profile": (
-            "Сведения: {sex_word}, возраст {age} ({age_word}), вид режима {security_level} назначен "
-            "судом, место жительства: {home_region_name} ({home_region}){need}{officer}{case}."
+            "Сведения: {sex_word}, возраст {age} ({age_word}), вид режима {security_level} "
+            "назначен судом, место жительства: {home_region_name} ({home_region})"
+            "{need}{officer}{case}."
         ),
         "sex.M": "мужчина",
         "sex.F": "женщина",
@@ -118,10 +126,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "и только они."
         ),
         "rule.capacity": "Новые распределения не превышают число свободных мест учреждения.",
-        "rule.co-defendant-separation": "Соучастники по одному делу не содержатся в одном учреждении.",
+        "rule.co-defendant-separation": (
+            "Соучастники по одному делу не содержатся в одном учреждении."
+        ),
         "rule.home-region-first": (
-            "Наказание отбывается в области проживания, если там есть учреждение нужного вида и оно "
-            "не переполнено."
+            "Наказание отбывается в области проживания, если там есть учреждение нужного вида "
+            "и оно не переполнено."
         ),
         "rule.close-to-home": "Осуждённые размещаются как можно ближе к дому.",
         "eligible": "Подходящих учреждений: {count} из {total}; исключены: {excluded}.",
@@ -150,8 +160,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "closer.none": "Более близких подходящих учреждений нет.",
         "closer.head": "Более близкие подходящие учреждения и почему не туда:",
         "closer.line": (
-            "- {name} ({facility_id}), {distance_km:,.0f} км: {state}; его {free_before} свободных мест "
-            "заняли: {used_by}. Перевод этого осуждённого туда {forced}."
+            "- {name} ({facility_id}), {distance_km:,.0f} км: {state}; его {free_before} свободных "
+            "мест заняли: {used_by}. Перевод этого осуждённого туда {forced}."
         ),
         "closer.full": "заполнено",
         "closer.open": "не заполнено",
@@ -165,8 +175,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "forced.impossible": "невозможен: там нет места, которое можно освободить",
         "change.none_needed": "Ближе разместить нельзя: более близких подходящих учреждений нет.",
         "change.one_place": (
-            "Минимальное изменение: одно дополнительное место в {name} ({facility_id}); тогда осуждённого "
-            "можно направить туда, суммарное расстояние изменится на {km:+,.1f} км."
+            "Минимальное изменение: одно дополнительное место в {name} ({facility_id}); тогда "
+            "осуждённого можно направить туда, суммарное расстояние изменится на {km:+,.1f} км."
         ),
         "home.none": (
             "В области проживания {home_region_name} нет учреждения этого вида для категории "

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -110,7 +110,7 @@ class Solution:
 
     def block_of_group(self, group: int) -> tuple[ClassBlock, int]:
         """The class block holding a group and the group's row in it."""
-        block = self.blocks[int(self.groups["class"].iat[group])]
+        block = self.blocks[int(self.groups["class"].to_numpy()[group])]
         return block, int(np.searchsorted(block.groups, group))
 
 
@@ -152,6 +152,7 @@ def solve(
     counts = groups["count"].to_numpy(np.int64)
     per_arc = _arc_capacities(groups)
     unplaced = _solve_flow(blocks, counts, per_arc, free, unplaced_penalty)
+    potentials: Potentials | None
     potentials = _potentials(blocks, unplaced, per_arc, free, unplaced_penalty, all_arcs=True)
     method: Method = "min-cost-flow"
     optimal = True
@@ -164,7 +165,9 @@ def solve(
             facility_of=facility_of,
             flows=[b.flow.copy() for b in blocks],
             unplaced=unplaced,
-            group_potential=_group_potentials(blocks, unplaced, potentials, unplaced_penalty, len(groups)),
+            group_potential=_group_potentials(
+                blocks, unplaced, potentials, unplaced_penalty, len(groups)
+            ),
             facility_potential=potentials.facility,
             sink_potential=potentials.sink,
             unplaced_penalty=unplaced_penalty,
@@ -277,7 +280,7 @@ def split_cost(cost: float, solution: Solution) -> tuple[int, int, int]:
     unplaced = round(cost / solution.unplaced_penalty)
     rest = cost - unplaced * solution.unplaced_penalty
     away = round(rest / solution.home_penalty) if solution.home_penalty else 0
-    return int(unplaced), int(away), int(round(rest - away * solution.home_penalty))
+    return int(unplaced), int(away), round(rest - away * solution.home_penalty)
 
 
 def _apply_home_penalty(
@@ -293,7 +296,11 @@ def _apply_home_penalty(
 
 
 def _solve_flow(
-    blocks: list[ClassBlock], counts: IntArray, per_arc: IntArray, free: IntArray, unplaced_penalty: int
+    blocks: list[ClassBlock],
+    counts: IntArray,
+    per_arc: IntArray,
+    free: IntArray,
+    unplaced_penalty: int,
 ) -> IntArray:
     """Column generation over the blocks; leaves flows in them, returns unplaced per group."""
     n_arcs = sum(b.cost.size for b in blocks)
@@ -310,7 +317,9 @@ def _solve_flow(
     for round_number in range(1, 1000):
         unplaced = _min_cost_flow(blocks, counts, per_arc, free, unplaced_penalty)
         potentials = _potentials(blocks, unplaced, per_arc, free, unplaced_penalty, all_arcs=False)
-        group_potential = _group_potentials(blocks, unplaced, potentials, unplaced_penalty, len(counts))
+        group_potential = _group_potentials(
+            blocks, unplaced, potentials, unplaced_penalty, len(counts)
+        )
         added = 0
         for block in blocks:
             reduced = (
@@ -327,7 +336,9 @@ def _solve_flow(
     raise SolverError("column generation did not converge")
 
 
-def _coarse_prices(blocks: list[ClassBlock], counts: IntArray, free: IntArray, unplaced_penalty: int) -> FloatArray:
+def _coarse_prices(
+    blocks: list[ClassBlock], counts: IntArray, free: IntArray, unplaced_penalty: int
+) -> FloatArray:
     """Facility potentials of a coarse problem: each class's groups merged by nearest facility.
 
     Arcs chosen by cost minus these prices are close to the optimum's, so column generation on
@@ -358,7 +369,11 @@ def _coarse_prices(blocks: list[ClassBlock], counts: IntArray, free: IntArray, u
 
 
 def _min_cost_flow(
-    blocks: list[ClassBlock], counts: IntArray, per_arc: IntArray, free: IntArray, unplaced_penalty: int
+    blocks: list[ClassBlock],
+    counts: IntArray,
+    per_arc: IntArray,
+    free: IntArray,
+    unplaced_penalty: int,
 ) -> IntArray:
     from ortools.graph.python import min_cost_flow
 
@@ -452,11 +467,17 @@ def _potentials(
     if (np.diag(between) < 0).any():
         raise SolverError("negative residual cycle: the flow is not optimal")
     reach = between.min(axis=0)
-    return Potentials(between=between, facility=np.minimum(reach[:sink], 0.0), sink=float(min(reach[sink], 0.0)))
+    return Potentials(
+        between=between, facility=np.minimum(reach[:sink], 0.0), sink=float(min(reach[sink], 0.0))
+    )
 
 
 def _group_potentials(
-    blocks: list[ClassBlock], unplaced: IntArray, potentials: Potentials, unplaced_penalty: int, n_groups: int
+    blocks: list[ClassBlock],
+    unplaced: IntArray,
+    potentials: Potentials,
+    unplaced_penalty: int,
+    n_groups: int,
 ) -> FloatArray:
     """A group's potential: the cheapest way into it, backwards along one of its used arcs."""
     result = np.zeros(n_groups)
@@ -505,7 +526,9 @@ def _convict_distances(
     distance = np.zeros(len(group_of), dtype=np.int64)
     class_of_group = groups["class"].to_numpy()
     convict_class = class_of_group[group_of]
-    n_facilities = 1 + max((int(b.facilities.max()) for b in blocks if len(b.facilities)), default=0)
+    n_facilities = 1 + max(
+        (int(b.facilities.max()) for b in blocks if len(b.facilities)), default=0
+    )
     for k, block in enumerate(blocks):
         mine = np.flatnonzero((convict_class == k) & (facility_of >= 0))
         if len(mine) == 0:
@@ -542,8 +565,8 @@ def _placements_table(
 ) -> pd.DataFrame:
     placed = facility_of >= 0
     ids = facilities["facility_id"].to_numpy()
-    class_has_facility = allowed.any(axis=1)
-    class_has_room = (allowed & (left > 0)[None, :]).any(axis=1)
+    class_has_facility = cast(npt.NDArray[np.bool_], allowed.any(axis=1))
+    class_has_room = cast(npt.NDArray[np.bool_], (allowed & (left > 0)[None, :]).any(axis=1))
     reason = np.where(
         ~class_has_facility[class_of],
         UnplacedReason.NO_ELIGIBLE_FACILITY.value,

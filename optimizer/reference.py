@@ -35,7 +35,9 @@ def allowed(convict: pd.Series, facility: pd.Series) -> bool:
         convict["security_level"] == facility["security_level"]
         and convict["sex"] == facility["sex"]
         and (facility["age_category"] == "juvenile") == juvenile
-        and (convict["medical_need"] == "" or convict["medical_need"] == facility["medical_profile"])
+        and (
+            convict["medical_need"] == "" or convict["medical_need"] == facility["medical_profile"]
+        )
         and bool(convict["former_officer"]) == bool(facility["for_former_officers"])
     )
 
@@ -63,9 +65,9 @@ def solve_reference(
         for j, facility in enumerate(facility_rows)
         if allowed(convict, facility)
     ]
-    home = {
-        (i, j): convicts["home_region"].iat[i] == facilities["region"].iat[j] for i, j in pairs
-    }
+    home_region = convicts["home_region"].to_numpy()
+    region = facilities["region"].to_numpy()
+    home: dict[tuple[int, int], bool] = {(i, j): home_region[i] == region[j] for i, j in pairs}
     free = (facilities["capacity"] - facilities["occupied"]).to_numpy()
     cases: dict[str, list[int]] = {}
     for i, case in enumerate(convicts["case_id"]):

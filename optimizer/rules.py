@@ -38,7 +38,9 @@ class Rule:
     """For eligibility rules: classes (rows) x facilities (columns) -> allowed."""
 
 
-def _equal(column_in_class: str, column_in_facility: str) -> Callable[[pd.DataFrame, pd.DataFrame], BoolMatrix]:
+def _equal(
+    column_in_class: str, column_in_facility: str
+) -> Callable[[pd.DataFrame, pd.DataFrame], BoolMatrix]:
     def allows(classes: pd.DataFrame, facilities: pd.DataFrame) -> BoolMatrix:
         left = classes[column_in_class].to_numpy()[:, None]
         right = facilities[column_in_facility].to_numpy()[None, :]

@@ -47,7 +47,8 @@ class Summary:
         share = self.placed_home / self.placed if self.placed else 0.0
         lines = [
             f"Allocated {self.placed:,} of {self.convicts:,} convicts "
-            f"({'optimal' if self.optimal else 'best found, optimality not proven'}, {self.method}).",
+            f"({'optimal' if self.optimal else 'best found, optimality not proven'}, "
+            f"{self.method}).",
             f"Placed in their home region: {self.placed_home:,} ({share:.1%}).",
             f"Distance from home: total {self.total_distance_km:,.0f} km, mean "
             f"{self.mean_distance_km:,.0f} km, median {self.median_distance_km:,.0f} km, "
@@ -82,7 +83,9 @@ def summarize(solution: Solution) -> Summary:
             {
                 "convicts": grouped.size(),
                 "placed": grouped["placed"].sum(),
-                "home_share": (grouped["at_home"].sum() / grouped["placed"].sum().clip(lower=1)).round(3),
+                "home_share": (
+                    grouped["at_home"].sum() / grouped["placed"].sum().clip(lower=1)
+                ).round(3),
                 "mean_km": grouped["km"].mean().round(1),
                 "max_km": grouped["km"].max().round(1),
             }
@@ -94,7 +97,9 @@ def summarize(solution: Solution) -> Summary:
         convicts=len(convicts),
         placed=int(placed.sum()),
         placed_home=int(at_home.sum()),
-        unplaced_by_reason={str(k): int(v) for k, v in reasons[reasons != ""].value_counts().sort_index().items()},
+        unplaced_by_reason={
+            str(k): int(v) for k, v in reasons[reasons != ""].value_counts().sort_index().items()
+        },
         total_distance_km=round(float(km.sum()), 3),
         mean_distance_km=round(float(km.mean()), 1) if len(km) else 0.0,
         median_distance_km=round(float(np.median(km)), 1) if len(km) else 0.0,

@@ -14,26 +14,50 @@ PLACEMENT = str(Path(sys.executable).with_name("placement"))
 
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([PLACEMENT, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [PLACEMENT, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("batch")
-    assert run("generate-cohort", "--size", "400", "--seed", "5", "--out", "new.csv", cwd=folder).returncode == 0
+    assert (
+        run(
+            "generate-cohort", "--size", "400", "--seed", "5", "--out", "new.csv", cwd=folder
+        ).returncode
+        == 0
+    )
     return folder
 
 
 def test_allocate_writes_one_row_per_convict_in_input_order(batch: Path) -> None:
-    done = run("allocate", "--convicts", "new.csv", "--out", "placements.csv", "--explain", "explanations.jsonl",
-               "--summary-json", "summary.json", cwd=batch)
+    done = run(
+        "allocate",
+        "--convicts",
+        "new.csv",
+        "--out",
+        "placements.csv",
+        "--explain",
+        "explanations.jsonl",
+        "--summary-json",
+        "summary.json",
+        cwd=batch,
+    )
     assert done.returncode == 0, done.stderr
     assert "Allocated" in done.stdout and "(optimal" in done.stdout
     convicts = pd.read_csv(batch / "new.csv", dtype=str)
     placements = pd.read_csv(batch / "placements.csv", dtype=str, keep_default_na=False)
-    assert list(placements.columns) == ["convict_id", "facility_id", "distance_km", "unplaced_reason"]
+    assert list(placements.columns) == [
+        "convict_id",
+        "facility_id",
+        "distance_km",
+        "unplaced_reason",
+    ]
     assert list(placements["convict_id"]) == list(convicts["convict_id"])
-    explanations = [json.loads(line) for line in (batch / "explanations.jsonl").read_text().splitlines()]
+    explanations = [
+        json.loads(line) for line in (batch / "explanations.jsonl").read_text().splitlines()
+    ]
     assert [e["convict_id"] for e in explanations] == list(convicts["convict_id"])
     summary = json.loads((batch / "summary.json").read_text())
     assert summary["placed"] == (placements["facility_id"] != "").sum()
@@ -41,8 +65,18 @@ def test_allocate_writes_one_row_per_convict_in_input_order(batch: Path) -> None
 
 def test_explain_one_convict_in_russian(batch: Path) -> None:
     run("allocate", "--convicts", "new.csv", "--out", "placements.csv", cwd=batch)
-    done = run("explain", "--convicts", "new.csv", "--placements", "placements.csv", "--convict", "C000007",
-               "--lang", "ru", cwd=batch)
+    done = run(
+        "explain",
+        "--convicts",
+        "new.csv",
+        "--placements",
+        "placements.csv",
+        "--convict",
+        "C000007",
+        "--lang",
+        "ru",
+        cwd=batch,
+    )
     assert done.returncode == 0, done.stderr
     assert "Распределение осуждённого C000007" in done.stdout
 
@@ -50,9 +84,20 @@ def test_explain_one_convict_in_russian(batch: Path) -> None:
 def test_explain_refuses_placements_of_another_allocation(batch: Path) -> None:
     run("allocate", "--convicts", "new.csv", "--out", "placements.csv", cwd=batch)
     placements = pd.read_csv(batch / "placements.csv", dtype=str, keep_default_na=False)
-    placements.loc[0, "facility_id"] = "F080" if placements.loc[0, "facility_id"] != "F080" else "F001"
+    placements.loc[0, "facility_id"] = (
+        "F080" if placements.loc[0, "facility_id"] != "F080" else "F001"
+    )
     placements.to_csv(batch / "edited.csv", index=False)
-    done = run("explain", "--convicts", "new.csv", "--placements", "edited.csv", "--convict", "C000001", cwd=batch)
+    done = run(
+        "explain",
+        "--convicts",
+        "new.csv",
+        "--placements",
+        "edited.csv",
+        "--convict",
+        "C000001",
+        cwd=batch,
+    )
     assert done.returncode == 2
     assert "edited.csv, row 1, column facility_id" in done.stderr
 
@@ -64,9 +109,13 @@ def test_bad_input_exits_2_lists_every_problem_and_writes_nothing(tmp_path: Path
     (tmp_path / "placements.csv").write_text("keep me\n")
     done = run("allocate", "--convicts", "bad.csv", "--out", "placements.csv", cwd=tmp_path)
     assert done.returncode == 2
-    for fragment in ("bad.csv, row 1, column age", "bad.csv, row 2, column convict_id",
-                     "bad.csv, row 2, column sex", "bad.csv, row 2, column security_level",
-                     "bad.csv, row 2, column home_region"):
+    for fragment in (
+        "bad.csv, row 1, column age",
+        "bad.csv, row 2, column convict_id",
+        "bad.csv, row 2, column sex",
+        "bad.csv, row 2, column security_level",
+        "bad.csv, row 2, column home_region",
+    ):
         assert fragment in done.stderr
     assert (tmp_path / "placements.csv").read_text() == "keep me\n"
 
@@ -76,9 +125,20 @@ def test_bad_facilities_file_is_named(tmp_path: Path, batch: Path) -> None:
         "facility_id,name,region,lat,lon,security_level,sex,age_category,capacity,occupied\n"
         "F1,A,KZ-71,51.1,71.4,medium,M,adult,10,11\n"
     )
-    done = run("allocate", "--convicts", batch / "new.csv", "--facilities", "facilities.csv", "--out", "p.csv", cwd=tmp_path)
+    done = run(
+        "allocate",
+        "--convicts",
+        batch / "new.csv",
+        "--facilities",
+        "facilities.csv",
+        "--out",
+        "p.csv",
+        cwd=tmp_path,
+    )
     assert done.returncode == 2
-    assert "facilities.csv, row 1, column occupied: 11 is above the facility's capacity" in done.stderr
+    assert (
+        "facilities.csv, row 1, column occupied: 11 is above the facility's capacity" in done.stderr
+    )
     assert not (tmp_path / "p.csv").exists()
 
 
@@ -93,6 +153,17 @@ def test_strict_exits_1_when_someone_is_unplaced(tmp_path: Path) -> None:
 
 
 def test_rail_distance_and_home_first_run(batch: Path) -> None:
-    done = run("allocate", "--convicts", "new.csv", "--out", "rail.csv", "--distance", "rail",
-               "--objective", "home-first", "--quiet", cwd=batch)
+    done = run(
+        "allocate",
+        "--convicts",
+        "new.csv",
+        "--out",
+        "rail.csv",
+        "--distance",
+        "rail",
+        "--objective",
+        "home-first",
+        "--quiet",
+        cwd=batch,
+    )
     assert done.returncode == 0, done.stderr

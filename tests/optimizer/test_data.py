@@ -7,10 +7,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from optimizer.data import read_convicts, read_facilities, read_regions, validate_convicts, validate_facilities
+from optimizer.data import (
+    read_convicts,
+    read_facilities,
+    read_regions,
+    records_table,
+    validate_convicts,
+    validate_facilities,
+)
 from optimizer.domain import InputError
 from tests.helpers import convict, facility, regions_table
-from optimizer.data import records_table
 
 
 def problems_of(call, *args) -> list[tuple[int | None, str | None, str]]:  # type: ignore[no-untyped-def]
@@ -46,9 +52,13 @@ def convict_problems(**fields: object) -> list[tuple[int | None, str | None, str
         ({"age_category": "child"}, "age_category", "unknown age category"),
     ],
 )
-def test_bad_facility_cells_are_named(fields: dict[str, object], column: str, fragment: str) -> None:
+def test_bad_facility_cells_are_named(
+    fields: dict[str, object], column: str, fragment: str
+) -> None:
     problems = facility_problems(**fields)
-    assert any(row == 1 and col == column and fragment in msg for row, col, msg in problems), problems
+    assert any(row == 1 and col == column and fragment in msg for row, col, msg in problems), (
+        problems
+    )
 
 
 @pytest.mark.parametrize(
@@ -65,7 +75,9 @@ def test_bad_facility_cells_are_named(fields: dict[str, object], column: str, fr
 )
 def test_bad_convict_cells_are_named(fields: dict[str, object], column: str, fragment: str) -> None:
     problems = convict_problems(**fields)
-    assert any(row == 1 and col == column and fragment in msg for row, col, msg in problems), problems
+    assert any(row == 1 and col == column and fragment in msg for row, col, msg in problems), (
+        problems
+    )
 
 
 @pytest.mark.parametrize("age", [14, 17, 18, 100])
@@ -76,7 +88,9 @@ def test_boundary_ages_are_accepted(age: int) -> None:
 
 def test_duplicate_ids_point_to_the_first_use() -> None:
     raw = records_table([convict("C1"), convict("C2"), convict("C1")])
-    assert (3, "convict_id", "duplicate id 'C1' (first used in row 1)") in problems_of(validate_convicts, raw, regions_table())
+    assert (3, "convict_id", "duplicate id 'C1' (first used in row 1)") in problems_of(
+        validate_convicts, raw, regions_table()
+    )
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -102,7 +116,13 @@ def test_empty_files_are_rejected(tmp_path: Path, content: str) -> None:
 
 
 def test_optional_columns_take_their_defaults() -> None:
-    raw = pd.DataFrame({c: [v] for c, v in facility("F1").items() if c not in {"occupied", "medical_profile", "for_former_officers"}}).astype(str)
+    raw = pd.DataFrame(
+        {
+            c: [v]
+            for c, v in facility("F1").items()
+            if c not in {"occupied", "medical_profile", "for_former_officers"}
+        }
+    ).astype(str)
     table = validate_facilities(raw, regions_table())
     assert table["occupied"].iat[0] == 0 and not table["for_former_officers"].iat[0]
 

@@ -9,10 +9,19 @@ import pytest
 from optimizer.domain import Objective, SolveOptions
 from optimizer.explain import explain_all, explain_convict, render_explanation, run_facts
 from optimizer.model import Solution, solve
-from tests.helpers import convict, convicts_table, facilities_table, facility, random_instance, regions_table
+from tests.helpers import (
+    convict,
+    convicts_table,
+    facilities_table,
+    facility,
+    random_instance,
+    regions_table,
+)
 
 
-def resolve_with(solution: Solution, i: int, facility_row: int, *, extra_place: bool) -> tuple[int, int, int]:
+def resolve_with(
+    solution: Solution, i: int, facility_row: int, *, extra_place: bool
+) -> tuple[int, int, int]:
     """(placed, placed at home, metres) of the optimum with convict i fixed at the facility."""
     convicts, facilities = solution.convicts, solution.facilities.copy()
     if extra_place:
@@ -22,7 +31,11 @@ def resolve_with(solution: Solution, i: int, facility_row: int, *, extra_place: 
     block, row = solution.block_of_group(int(solution.group_of[i]))
     column = int(np.flatnonzero(block.facilities == facility_row)[0])
     at_home = int(facilities["region"].iat[facility_row] == convicts["home_region"].iat[i])
-    return rest.placed + 1, rest.placed_home + at_home, rest.total_distance_m + int(block.distance_m[row, column])
+    return (
+        rest.placed + 1,
+        rest.placed_home + at_home,
+        rest.total_distance_m + int(block.distance_m[row, column]),
+    )
 
 
 def check_explanations(solution: Solution) -> int:
@@ -36,9 +49,14 @@ def check_explanations(solution: Solution) -> int:
             j = facility_ids.index(item["facility_id"])
             if placement is not None:
                 assert item["distance_km"] < placement["distance_km"]
-            # A closer facility was passed over: it must be full, or the move must cost nothing or more.
+            # A closer facility was passed over: it must be full, or the move must cost nothing
+            # or more.
             move = item["forced_move"]
-            assert item["full"] or move["total_distance_change_km"] >= 0 or (move["away_from_home_change"] or 0) < 0
+            assert (
+                item["full"]
+                or move["total_distance_change_km"] >= 0
+                or (move["away_from_home_change"] or 0) < 0
+            )
             if not move["possible"]:
                 assert solution.free[j] == 0 and solution.used[j] == 0
                 continue
@@ -47,16 +65,24 @@ def check_explanations(solution: Solution) -> int:
             after = resolve_with(solution, i, j, extra_place=False)
             assert move["unplaced_change"] == before[0] - after[0]
             if solution.options.objective is Objective.HOME_FIRST:
-                assert move["away_from_home_change"] == (after[0] - after[1]) - (before[0] - before[1])
-            assert move["total_distance_change_km"] == pytest.approx((after[2] - before[2]) / 1000.0, abs=1e-9)
+                assert move["away_from_home_change"] == (after[0] - after[1]) - (
+                    before[0] - before[1]
+                )
+            assert move["total_distance_change_km"] == pytest.approx(
+                (after[2] - before[2]) / 1000.0, abs=1e-9
+            )
             proven += 1
         change = explanation["smallest_change"]
         if change["kind"] == "one-more-place":
             j = facility_ids.index(change["facility_id"])
             after = resolve_with(solution, i, j, extra_place=True)
-            assert change["effect"]["total_distance_change_km"] == pytest.approx((after[2] - before[2]) / 1000.0)
+            assert change["effect"]["total_distance_change_km"] == pytest.approx(
+                (after[2] - before[2]) / 1000.0
+            )
         for lang in ("en", "ru"):
-            assert explanation["convict_id"] in render_explanation(explanation, lang, regions_table())
+            assert explanation["convict_id"] in render_explanation(
+                explanation, lang, regions_table()
+            )
     return proven
 
 
@@ -78,18 +104,24 @@ def test_shadow_prices_predict_one_more_place() -> None:
         price = item["one_more_place"]
         assert price["unplaced_change"] == solution.placed - after.placed
         if price["unplaced_change"] == 0:
-            assert price["total_distance_change_km"] == pytest.approx((after.total_distance_m - solution.total_distance_m) / 1000.0)
+            assert price["total_distance_change_km"] == pytest.approx(
+                (after.total_distance_m - solution.total_distance_m) / 1000.0
+            )
 
 
 def test_passed_over_home_facility_is_named_full_and_its_users_listed() -> None:
     convicts = convicts_table(convict("LOCAL", "KZ-71"), convict("AWAY", "KZ-35"))
-    facilities = facilities_table(facility("AST", "KZ-71", capacity=1), facility("ALA", "KZ-75", capacity=5))
+    facilities = facilities_table(
+        facility("AST", "KZ-71", capacity=1), facility("ALA", "KZ-75", capacity=5)
+    )
     solution = solve(convicts, facilities)
     explanation = explain_convict(solution, regions_table(), 1)
     assert explanation["placement"]["facility_id"] == "ALA"
     [closer] = explanation["closer_facilities"]
     assert closer["facility_id"] == "AST" and closer["full"]
-    assert closer["used_by"] == [{"home_region": "KZ-71", "convicts": 1, "mean_distance_km": 0.0, "max_distance_km": 0.0}]
+    assert closer["used_by"] == [
+        {"home_region": "KZ-71", "convicts": 1, "mean_distance_km": 0.0, "max_distance_km": 0.0}
+    ]
     text = render_explanation(explanation, "en", regions_table())
     assert "Closer eligible facilities" in text and "AST" in text
 
@@ -99,7 +131,9 @@ def test_no_facility_of_the_type_at_home_is_said_in_both_languages() -> None:
     facilities = facilities_table(facility("WOMEN", "KZ-75", sex="F"))
     explanation = explain_convict(solve(convicts, facilities), regions_table(), 0)
     assert explanation["home_region"]["eligible_facilities"] == []
-    assert "No facility of this type for a woman" in render_explanation(explanation, "en", regions_table())
+    assert "No facility of this type for a woman" in render_explanation(
+        explanation, "en", regions_table()
+    )
     assert "нет учреждения этого вида" in render_explanation(explanation, "ru", regions_table())
 
 

@@ -32,7 +32,9 @@ def assert_hard_rules(solution: Solution) -> None:
     assert list(solution.placements["convict_id"]) == list(convicts["convict_id"])
 
 
-def assert_matches_reference(convicts: pd.DataFrame, facilities: pd.DataFrame, objective: Objective) -> None:
+def assert_matches_reference(
+    convicts: pd.DataFrame, facilities: pd.DataFrame, objective: Objective
+) -> None:
     solution = solve(convicts, facilities, SolveOptions(objective=objective))
     reference = solve_reference(convicts, facilities, objective)
     assert_hard_rules(solution)
@@ -48,9 +50,13 @@ instances = st.tuples(st.integers(0, 10**6), st.integers(1, 24), st.integers(1, 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instance=instances, objective=st.sampled_from(list(Objective)))
-def test_optimum_equals_the_pulp_reference(instance: tuple[int, int, int, bool], objective: Objective) -> None:
+def test_optimum_equals_the_pulp_reference(
+    instance: tuple[int, int, int, bool], objective: Objective
+) -> None:
     seed, n_convicts, n_facilities, cases = instance
-    convicts, facilities = random_instance(np.random.default_rng(seed), n_convicts, n_facilities, cases=cases)
+    convicts, facilities = random_instance(
+        np.random.default_rng(seed), n_convicts, n_facilities, cases=cases
+    )
     assert_matches_reference(convicts, facilities, objective)
 
 
@@ -61,7 +67,9 @@ def test_column_generation_reaches_the_same_optimum(
 ) -> None:
     """With one arc per group to start, pricing must still find the optimum over all arcs."""
     seed, n_convicts, n_facilities, cases = instance
-    convicts, facilities = random_instance(np.random.default_rng(seed), n_convicts + 10, n_facilities, cases=cases)
+    convicts, facilities = random_instance(
+        np.random.default_rng(seed), n_convicts + 10, n_facilities, cases=cases
+    )
     assert_matches_reference(convicts, facilities, objective)
 
 
@@ -84,18 +92,25 @@ def test_capacity_binds_and_the_farther_facility_takes_the_rest() -> None:
 
 
 def test_unplaced_convict_names_the_binding_rule() -> None:
-    convicts = convicts_table(
-        convict("WOMAN", sex="F"), convict("MAN1"), convict("MAN2")
-    )
+    convicts = convicts_table(convict("WOMAN", sex="F"), convict("MAN1"), convict("MAN2"))
     facilities = facilities_table(facility("F1", capacity=1))
-    reasons = dict(zip(*solve(convicts, facilities).placements[["convict_id", "unplaced_reason"]].T.values, strict=True))
+    reasons = dict(
+        zip(
+            *solve(convicts, facilities).placements[["convict_id", "unplaced_reason"]].T.values,
+            strict=True,
+        )
+    )
     assert reasons["WOMAN"] == "no-eligible-facility"
     assert sorted([reasons["MAN1"], reasons["MAN2"]]) == ["", "eligible-facilities-full"]
 
 
 def test_co_defendants_never_share_a_facility() -> None:
-    convicts = convicts_table(convict("A", case_id="K1"), convict("B", case_id="K1"), convict("C", case_id="K1"))
-    facilities = facilities_table(facility("NEAR", "KZ-71"), facility("MID", "KZ-35"), facility("FAR", "KZ-75"))
+    convicts = convicts_table(
+        convict("A", case_id="K1"), convict("B", case_id="K1"), convict("C", case_id="K1")
+    )
+    facilities = facilities_table(
+        facility("NEAR", "KZ-71"), facility("MID", "KZ-35"), facility("FAR", "KZ-75")
+    )
     solution = solve(convicts, facilities)
     assert sorted(solution.placements["facility_id"]) == ["FAR", "MID", "NEAR"]
     assert solution.method == "min-cost-flow" and solution.optimal
@@ -103,7 +118,9 @@ def test_co_defendants_never_share_a_facility() -> None:
 
 def test_co_defendants_from_different_homes_are_kept_apart_by_the_integer_model() -> None:
     """Both live nearest Astana; the one who loses least goes to Karaganda."""
-    convicts = convicts_table(convict("A", "KZ-71", case_id="K1"), convict("B", "KZ-35", case_id="K1"))
+    convicts = convicts_table(
+        convict("A", "KZ-71", case_id="K1"), convict("B", "KZ-35", case_id="K1")
+    )
     facilities = facilities_table(facility("AST", "KZ-71"), facility("ALA", "KZ-75"))
     solution = solve(convicts, facilities)
     assert list(solution.placements["facility_id"]) == ["AST", "ALA"]
@@ -129,7 +146,9 @@ def test_home_first_keeps_a_convict_in_the_home_region_even_if_farther() -> None
     assert home.placed_home >= distance.placed_home
 
 
-def test_national_batch_obeys_every_rule(national_regions: pd.DataFrame, national_facilities: pd.DataFrame) -> None:
+def test_national_batch_obeys_every_rule(
+    national_regions: pd.DataFrame, national_facilities: pd.DataFrame
+) -> None:
     from optimizer.cohort import generate_cohort
     from optimizer.data import records_table, validate_convicts
 

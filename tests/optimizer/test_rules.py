@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.rules import ELIGIBILITY_RULES, RULES, convict_classes, eligibility, first_failed_rule
+from optimizer.rules import (
+    ELIGIBILITY_RULES,
+    RULES,
+    convict_classes,
+    eligibility,
+    first_failed_rule,
+)
 from tests.helpers import convict, convicts_table, facilities_table, facility
 
 
@@ -17,15 +23,37 @@ from tests.helpers import convict, convicts_table, facilities_table, facility
         ({"sex": "F"}, {"sex": "M"}, "same-sex", False),
         ({"age": 17}, {"age_category": "juvenile"}, "same-age-category", True),
         ({"age": 18}, {"age_category": "juvenile"}, "same-age-category", False),
-        ({"medical_need": "tuberculosis"}, {"medical_profile": "tuberculosis"}, "medical-profile", True),
+        (
+            {"medical_need": "tuberculosis"},
+            {"medical_profile": "tuberculosis"},
+            "medical-profile",
+            True,
+        ),
         ({"medical_need": "tuberculosis"}, {"medical_profile": ""}, "medical-profile", False),
         ({"medical_need": ""}, {"medical_profile": "tuberculosis"}, "medical-profile", True),
-        ({"former_officer": True}, {"for_former_officers": True}, "former-officer-separation", True),
-        ({"former_officer": True}, {"for_former_officers": False}, "former-officer-separation", False),
-        ({"former_officer": False}, {"for_former_officers": True}, "former-officer-separation", False),
+        (
+            {"former_officer": True},
+            {"for_former_officers": True},
+            "former-officer-separation",
+            True,
+        ),
+        (
+            {"former_officer": True},
+            {"for_former_officers": False},
+            "former-officer-separation",
+            False,
+        ),
+        (
+            {"former_officer": False},
+            {"for_former_officers": True},
+            "former-officer-separation",
+            False,
+        ),
     ],
 )
-def test_rule(convict_fields: dict[str, object], facility_fields: dict[str, object], rule: str, allowed: bool) -> None:
+def test_rule(
+    convict_fields: dict[str, object], facility_fields: dict[str, object], rule: str, allowed: bool
+) -> None:
     classes, _ = convict_classes(convicts_table(convict("C1", **convict_fields)))
     facilities = facilities_table(facility("F1", **facility_fields))
     assert bool(eligibility(classes, facilities)[0, 0]) is allowed
@@ -36,7 +64,11 @@ def test_every_rule_has_wording_and_a_legal_source() -> None:
     for rule in RULES.values():
         assert rule.wording and rule.legal_source
     assert {r.id for r in ELIGIBILITY_RULES} == {
-        "same-security-level", "same-sex", "same-age-category", "medical-profile", "former-officer-separation"
+        "same-security-level",
+        "same-sex",
+        "same-age-category",
+        "medical-profile",
+        "former-officer-separation",
     }
 
 

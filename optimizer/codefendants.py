@@ -64,10 +64,12 @@ def solve_with_separation(
     relaxation: Relaxation,
 ) -> tuple[npt.NDArray[np.intp], bool]:
     """Per convict, the facility row (or -1), and whether the result is proven optimal."""
-    repaired = _repair(blocks, groups, group_of, counts, per_arc, free, cases, relaxation)
+    home_first = options.objective is Objective.HOME_FIRST
+    repaired = _repair(
+        blocks, groups, group_of, counts, per_arc, free, cases, relaxation, home_first
+    )
     bound = _tally(blocks, groups, group_of, relaxation.facility_of, relaxation)
     found = _tally(blocks, groups, group_of, repaired, relaxation)
-    home_first = options.objective is Objective.HOME_FIRST
     if (found.placed, found.home if home_first else 0) == (
         bound.placed,
         bound.home if home_first else 0,
@@ -111,14 +113,35 @@ def _repair(
     free: IntArray,
     cases: pd.Series,
     relaxation: Relaxation,
+    home_first: bool,
 ) -> npt.NDArray[np.intp]:
-    """A lawful allocation near the relaxation: close meeting facilities to all but one group."""
+    """A lawful allocation near the relaxation: one meeting at a time, close the facility to all
+    but one of the case's groups, keeping the group whose choice gives the best allocation."""
     from optimizer.model import _co_defendants_share, _disaggregate, _solve_flow
 
     original = [b.cost.copy() for b in blocks]
     closed_cost = 4 * relaxation.unplaced_penalty
+    class_of_group = groups["class"].to_numpy()
     facility_of = relaxation.facility_of
     case_of = cases.to_numpy()
+
+    def close(group: int, facility: int) -> None:
+        block = blocks[int(class_of_group[group])]
+        row = int(np.searchsorted(block.groups, group))
+        block.cost[row, np.flatnonzero(block.facilities == facility)] = closed_cost
+
+    def attempt(closures: list[tuple[int, int]]) -> tuple[tuple[int, ...], npt.NDArray[np.intp]]:
+        kept = [b.cost.copy() for b in blocks]
+        for group, facility in closures:
+            close(group, facility)
+        unplaced = _solve_flow(blocks, counts, per_arc, free, relaxation.unplaced_penalty)
+        allocation = _disaggregate(blocks, unplaced, group_of, len(groups))
+        for block, cost in zip(blocks, kept, strict=True):
+            block.cost = cost
+        tally = _tally(blocks, groups, group_of, allocation, relaxation)
+        rank = (-tally.placed, -tally.home if home_first else 0, tally.weighted)
+        return rank, allocation
+
     try:
         while _co_defendants_share(cases, facility_of):
             placed = (case_of != "") & (facility_of >= 0)
@@ -129,13 +152,24 @@ def _repair(
                     "group": group_of[placed],
                 }
             ).drop_duplicates()
-            meetings = meetings[meetings.duplicated(["case", "facility"], keep="first")]
-            for group, facility in zip(meetings["group"], meetings["facility"], strict=True):
-                block = blocks[int(groups["class"].to_numpy()[int(group)])]
-                row = int(np.searchsorted(block.groups, group))
-                block.cost[row, np.flatnonzero(block.facilities == facility)] = closed_cost
-            unplaced = _solve_flow(blocks, counts, per_arc, free, relaxation.unplaced_penalty)
-            facility_of = _disaggregate(blocks, unplaced, group_of, len(groups))
+            meetings = meetings[meetings.duplicated(["case", "facility"], keep=False)]
+            first = meetings.iloc[0]
+            met = meetings[
+                (meetings["case"] == first["case"]) & (meetings["facility"] == first["facility"])
+            ]
+            facility = int(first["facility"])
+            met_groups = [int(g) for g in met["group"]]
+            best: tuple[tuple[int, ...], npt.NDArray[np.intp], int] | None = None
+            for keeper in met_groups:
+                closures = [(g, facility) for g in met_groups if g != keeper]
+                rank, allocation = attempt(closures)
+                if best is None or rank < best[0]:
+                    best = (rank, allocation, keeper)
+            assert best is not None
+            for group in met_groups:
+                if group != best[2]:
+                    close(group, facility)
+            facility_of = best[1]
     finally:
         for block, cost, flow in zip(blocks, original, relaxation.flows, strict=True):
             block.cost = cost

@@ -116,7 +116,13 @@ def _options(args: argparse.Namespace) -> SolveOptions:
 
 @command("allocate")
 def _allocate(args: argparse.Namespace) -> int:
-    from optimizer.data import read_convicts, read_facilities, read_regions, write_csv_atomically
+    from optimizer.data import (
+        read_convicts,
+        read_facilities,
+        read_regions,
+        write_csv_atomically,
+        write_text_atomically,
+    )
     from optimizer.model import solve
     from optimizer.summary import summarize
 
@@ -124,25 +130,23 @@ def _allocate(args: argparse.Namespace) -> int:
     facilities = read_facilities(args.facilities, regions)
     convicts = read_convicts(args.convicts, regions)
     solution = solve(convicts, facilities, _options(args))
-    explanations_text = None
+    summary = summarize(solution)
+    documents: dict[Path, str] = {}
     if args.explain is not None:
         from optimizer.explain import explain_all
 
-        explanations_text = "".join(
+        documents[args.explain] = "".join(
             json.dumps(e, ensure_ascii=False) + "\n" for e in explain_all(solution, regions)
         )
-    write_csv_atomically(solution.placements, args.out)
-    if explanations_text is not None:
-        from optimizer.data import write_text_atomically
-
-        write_text_atomically(explanations_text, args.explain)
-    summary = summarize(solution)
     if args.summary_json is not None:
-        from optimizer.data import write_text_atomically
+        from optimizer.explain import run_facts
 
-        write_text_atomically(
-            json.dumps(summary.as_dict(), indent=2, ensure_ascii=False), args.summary_json
-        )
+        document = {**summary.as_dict(), "run_facts": run_facts(solution, regions)}
+        documents[args.summary_json] = json.dumps(document, indent=2, ensure_ascii=False)
+    # Everything is computed before anything is written; each file is replaced atomically.
+    write_csv_atomically(solution.placements, args.out)
+    for path, text in documents.items():
+        write_text_atomically(text, path)
     text = summary.text()
     print("\n".join(text.splitlines()[:4]) if args.quiet else text)
     print(f"Placements written to {args.out}.")

@@ -153,3 +153,24 @@ def test_run_facts_give_home_shares(national_regions: pd.DataFrame) -> None:
     solution = solve(convicts, facilities_table(facility("AST", "KZ-71")))
     regions = {r["region"]: r for r in run_facts(solution, regions_table())["regions"]}
     assert regions["KZ-71"]["home_share"] == 1.0 and regions["KZ-35"]["home_share"] == 0.0
+
+
+def test_explanations_follow_the_documented_schema(
+    national_regions: pd.DataFrame, national_facilities: pd.DataFrame
+) -> None:
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    from optimizer.cohort import generate_cohort
+    from optimizer.data import records_table, validate_convicts
+
+    schema = json.loads(resources.files("optimizer").joinpath("explanation.schema.json").read_text())
+    cohort = generate_cohort(300, 11, national_regions)
+    cohort.loc[0, ["sex", "security_level"]] = ["F", "minimum"]  # no such facility: unplaced
+    convicts = validate_convicts(records_table(cohort.to_dict("records")), national_regions)
+    for objective in Objective:
+        solution = solve(convicts, national_facilities, SolveOptions(objective=objective))
+        for explanation in explain_all(solution, national_regions):
+            jsonschema.validate(json.loads(json.dumps(explanation)), schema)

@@ -166,7 +166,9 @@ def test_explanations_follow_the_documented_schema(
     from optimizer.cohort import generate_cohort
     from optimizer.data import records_table, validate_convicts
 
-    schema = json.loads(resources.files("optimizer").joinpath("explanation.schema.json").read_text())
+    schema = json.loads(
+        resources.files("optimizer").joinpath("explanation.schema.json").read_text()
+    )
     cohort = generate_cohort(300, 11, national_regions)
     cohort.loc[0, ["sex", "security_level"]] = ["F", "minimum"]  # no such facility: unplaced
     convicts = validate_convicts(records_table(cohort.to_dict("records")), national_regions)

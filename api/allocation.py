@@ -1,8 +1,9 @@
 """Allocation runs against the store: validate, solve, explain, store; and CSV uploads.
 
 A run reads the network in a short read transaction, solves outside any transaction, then
-stores the run, its facility snapshot, its placements with their explanations and an audit entry
-in one write transaction. The snapshot (each facility's occupancy and version as solved) is what
+stores the run, its facility snapshot, its placements with their explanations (and each
+convict's validated record, for the population once committed) and an audit entry in one write
+transaction. The snapshot (each facility's occupancy and version as solved) is what
 a commit is later checked against.
 """
 
@@ -21,6 +22,20 @@ from sqlalchemy.orm import Session
 from api import audit, store
 from api.errors import IdempotencyMismatchError
 from optimizer.domain import DistanceKind, InputError, Objective, Problem, SolveOptions
+
+CONVICT_RECORD = (
+    "sex",
+    "age",
+    "age_category",
+    "security_level",
+    "home_lat",
+    "home_lon",
+    "medical_need",
+    "former_officer",
+    "case_id",
+)
+"""The validated convict's columns kept with each placement (beside convict_id and
+home_region), so that committing the run can add the placed convicts to the population."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,7 @@ def solve_run(
     table = solution.placements
     distance = table["distance_km"].to_numpy(float)
     reasons = table["unplaced_reason"].to_numpy()
+    records = convicts.loc[:, list(CONVICT_RECORD)].to_dict(orient="records")  # plain values
     placements = [
         {
             "position": i + 1,
@@ -105,8 +121,9 @@ def solve_run(
             "distance_km": None if np.isnan(km) else float(km),
             "unplaced_reason": reason or None,
             "explanation": store.json_text(explanation, sort_keys=False),
+            **record,
         }
-        for i, (convict_id, home, facility, region, km, reason, explanation) in enumerate(
+        for i, (convict_id, home, facility, region, km, reason, explanation, record) in enumerate(
             zip(
                 table["convict_id"].tolist(),
                 convicts["home_region"].tolist(),
@@ -115,6 +132,7 @@ def solve_run(
                 distance.tolist(),
                 reasons.tolist(),
                 explanations,
+                records,
                 strict=True,
             )
         )

@@ -21,8 +21,19 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import TokenVerifier
+from api.benchmarks import BenchmarkRunner
 from api.errors import ServiceError, UnauthorizedError
-from api.routes import audit, facilities, health, placements, regions, runs
+from api.routes import (
+    audit,
+    benchmarks,
+    facilities,
+    health,
+    placements,
+    regions,
+    runs,
+    transfer_campaigns,
+    transfer_requests,
+)
 from api.settings import Settings
 from api.store import Store, read_network
 from optimizer.domain import InputError, Problem
@@ -36,13 +47,21 @@ holds, total distance from home as small as possible) and explains every placeme
 
 * **Roles**: every route needs a bearer token (`placement token create --role ROLE --name NAME`):
   regions and facilities: any role; occupancy corrections: admin; submitting and committing runs:
-  allocator; reading runs and explanations: allocator, reviewer, analyst, auditor; the audit log:
-  auditor. `admin` may do everything.
+  allocator; reading runs and explanations: allocator, reviewer, analyst, auditor; filing,
+  deciding and approving transfer requests: reviewer; reading them: reviewer, analyst, auditor;
+  transfer campaigns and benchmarks: analyst; the audit log: auditor. `admin` may do everything.
 * **Runs** are solved at once against the current occupancy and stored; `commit` adds their
-  placements to occupancy, and is refused (409) if any facility they use changed meanwhile.
+  placements to occupancy and their convicts to the population, and is refused (409) if any
+  facility they use changed meanwhile.
+* **Transfer requests** are reviewed against today's population (lawful? room? swaps?) and
+  decided by a reviewer; a decision against the recommendation needs a written reason and a
+  second reviewer's approval. A grant moves the convict and the occupancy together.
+* **Transfer campaigns** compute the best set of transfers as advice; **benchmarks** compare
+  network policies in the background and report in Markdown, HTML and JSON.
 * **Bad input** is answered with 422 and the list of problems (file, row, column, message), the
   same list the `placement` command prints.
-* **Audit**: runs, commits and occupancy changes are appended to a hash-chained log;
+* **Audit**: runs, commits, occupancy changes, transfer reviews and decisions, campaigns and
+  benchmarks are appended to a hash-chained log;
   `GET /audit/verify` finds any edited, deleted or reordered entry.
 """
 
@@ -54,9 +73,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.database_url,
         regions_path=settings.regions_path,
         facilities_path=settings.facilities_path,
+        population_path=settings.population_path,
     )
     with store.sessions() as session:
         network = read_network(session=session)  # it must pass the engine's own validation
+    runner = BenchmarkRunner(
+        store.sessions, settings.service_data_dir / "benchmarks", settings.benchmark_workers
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -64,7 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             import anyio.to_thread
 
             anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        runner.start()
         yield
+        runner.close()
         store.close()
 
     app = FastAPI(
@@ -77,10 +102,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.tokens = TokenVerifier(store.sessions, settings.token_cache_s)
+    app.state.benchmarks = runner
     # Explanations name regions; render_explanation reads only these two columns, and plain
     # lists spare it two DataFrame lookups on every read.
     app.state.region_names = {c: network.regions[c].tolist() for c in ("region", "name")}
-    for module in (regions, facilities, runs, placements, audit, health):
+    for module in (
+        regions,
+        facilities,
+        runs,
+        placements,
+        transfer_requests,
+        transfer_campaigns,
+        benchmarks,
+        audit,
+        health,
+    ):
         app.include_router(module.router)
     _add_error_handlers(app)
     app.add_middleware(RouteAccessLog)

@@ -56,17 +56,25 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api import store
+    from api.benchmarks import STOPPED_MESSAGE
 
     if args.workers < 1:
         sys.stderr.write("placement: --workers must be at least 1\n")
         return 2
     settings = _settings(args)
-    # Migrate and seed once, here, so that workers starting together find the store ready.
-    store.Store.open(
+    # Migrate and seed once, here, so that workers starting together find the store ready;
+    # benchmark jobs that a stopped service left unfinished will never finish.
+    opened = store.Store.open(
         settings.database_url,
         regions_path=settings.regions_path,
         facilities_path=settings.facilities_path,
-    ).close()
+        population_path=settings.population_path,
+    )
+    try:
+        with opened.sessions() as session, store.writing(session):
+            store.fail_unfinished_benchmarks(session=session, message=STOPPED_MESSAGE)
+    finally:
+        opened.close()
     os.environ["DATABASE_URL"] = settings.database_url
     # uvicorn's access log prints request paths, and ids in paths are convict data: it stays
     # off; api.access logs route templates instead.
@@ -106,6 +114,7 @@ def _token(args: argparse.Namespace) -> int:
         settings.database_url,
         regions_path=settings.regions_path,
         facilities_path=settings.facilities_path,
+        population_path=settings.population_path,
     )
     try:
         with opened.sessions() as session, store.writing(session):

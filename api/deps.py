@@ -89,3 +89,9 @@ Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
 """Reads and verifies the audit log."""
 Admin = Annotated[Principal, Depends(require())]
 """Corrects occupancy."""
+TransferReviewer = Annotated[Principal, Depends(require(Role.REVIEWER))]
+"""Files transfer requests, decides them and approves others' decisions."""
+TransferReader = Annotated[Principal, Depends(require(Role.REVIEWER, Role.AUDITOR, Role.ANALYST))]
+"""Reads transfer requests, their reviews and decisions."""
+Analyst = Annotated[Principal, Depends(require(Role.ANALYST))]
+"""Runs transfer campaigns and policy benchmarks."""

@@ -41,3 +41,9 @@ class IdempotencyMismatchError(ServiceError):
     """The same Idempotency-Key came with a different request (422, as the IETF draft advises)."""
 
     status_code = 422
+
+
+class DecisionRefusedError(ServiceError):
+    """A transfer decision that a rule forbids: a hard rule, or the four-eyes rule (422)."""
+
+    status_code = 422

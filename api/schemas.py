@@ -10,12 +10,29 @@ import json
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
-from api.store import AuditEntryRow, FacilityRow, PlacementRow, RegionRow, RunRow, utc
+from api.store import (
+    AuditEntryRow,
+    BenchmarkJobRow,
+    FacilityRow,
+    PlacementRow,
+    RegionRow,
+    RunRow,
+    TransferRequestRow,
+    utc,
+)
 from optimizer.domain import AgeCategory, DistanceKind, Objective, SecurityLevel, Sex
+from optimizer.transfers import Ground, Verdict
 
 Scalar = str | int | float | bool | None
 
@@ -381,6 +398,309 @@ class ExplanationPublic(BaseModel):
             explanation=json.loads(row.explanation),
             text=text,
         )
+
+
+# --- transfer requests --------------------------------------------------------------------
+
+
+class TransferRequestCreate(BaseModel):
+    """A convict's request to move to another facility of the same type (Penal Code art. 88).
+
+    The target is a region (by default the convict's home region) or one facility, not both;
+    `consent` records the convict's consent, which a transfer for operational need requires.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"convict_id": "P000028", "ground": "home-region"},
+                {"convict_id": "P000028", "target_facility": "F067", "ground": "safety"},
+            ]
+        },
+    )
+
+    convict_id: str = Field(min_length=1, max_length=200, description="a convict serving today")
+    target_region: str | None = Field(
+        default=None, max_length=16, description="region code; default: the home region"
+    )
+    target_facility: str | None = Field(default=None, max_length=64)
+    ground: Ground = Ground.HOME_REGION
+    consent: bool = False
+    distance: DistanceKind = DistanceKind.GREAT_CIRCLE
+
+    @field_validator("convict_id", "target_region", "target_facility", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return _no_nul(value)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> TransferRequestCreate:
+        if self.target_region is not None and self.target_facility is not None:
+            raise ValueError("give a target region or a target facility, not both")
+        return self
+
+
+class TransferStatus(StrEnum):
+    EVALUATED = "evaluated"
+    """Reviewed; awaiting a decision."""
+    AWAITING_APPROVAL = "awaiting-approval"
+    """A decision against the recommendation awaits a second reviewer."""
+    GRANTED = "granted"
+    """Granted and applied to the population and occupancy."""
+    DENIED = "denied"
+
+
+class TransferDecisionCreate(BaseModel):
+    """A reviewer's decision. Against the recommendation it needs a written `reason` and then a
+    second reviewer's approval (`POST /transfer-requests/{request_id}/approvals`)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"decision": "grant"},
+                {"decision": "deny", "reason": "The receiving facility is under renovation."},
+            ]
+        },
+    )
+
+    decision: Verdict
+    reason: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return _no_nul(value)
+
+
+class TransferApprovalCreate(BaseModel):
+    """A second reviewer's answer to a decision against the recommendation: `approve` applies
+    it; `false` refuses it, and the request awaits a decision again."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"approve": True}]})
+
+    approve: bool = True
+
+
+class TransferDecisionPublic(BaseModel):
+    """The decision taken, who took and approved it, and the transfers it applied."""
+
+    decision: Verdict
+    reason: str | None
+    departs_from_recommendation: bool
+    decided_by: str
+    decided_at: datetime
+    approved_by: str | None
+    approved_at: datetime | None
+    moves: list[dict[str, Any]] = Field(
+        description="transfers applied: convict, from and to facility, km before and after"
+    )
+
+
+class TransferRequestPublic(BaseModel):
+    """A transfer request with the engine's review, in data and in words, and its decision."""
+
+    request_id: uuid.UUID
+    status: TransferStatus
+    convict_id: str
+    ground: Ground
+    consent: bool
+    target_region: str | None = Field(description="as asked; the review names the region used")
+    target_facility: str | None
+    distance: DistanceKind
+    created_at: datetime
+    created_by: str
+    recommendation: Verdict
+    decision: TransferDecisionPublic | None
+    evaluation: dict[str, Any] = Field(
+        description="optimizer.transfers review: lawfulness, options, swaps, reasons with their "
+        "rules and legal sources, and the text in every language under `explanation`"
+    )
+    lang: Language
+    text: str = Field(description="the review in words, in `lang`")
+
+    @classmethod
+    def from_row(cls, row: TransferRequestRow, lang: Language) -> TransferRequestPublic:
+        evaluation = json.loads(row.evaluation)
+        decision = None
+        if row.decision is not None and row.decided_by is not None and row.decided_at is not None:
+            decision = TransferDecisionPublic(
+                decision=Verdict(row.decision),
+                reason=row.decision_reason,
+                departs_from_recommendation=row.decision != row.recommendation,
+                decided_by=row.decided_by,
+                decided_at=utc(row.decided_at),
+                approved_by=row.approved_by,
+                approved_at=utc(row.approved_at) if row.approved_at is not None else None,
+                moves=row.moves or [],
+            )
+        return cls(
+            request_id=row.request_id,
+            status=TransferStatus(row.status),
+            convict_id=row.convict_id,
+            ground=Ground(row.ground),
+            consent=row.consent,
+            target_region=row.target_region,
+            target_facility=row.target_facility,
+            distance=DistanceKind(row.distance),
+            created_at=utc(row.created_at),
+            created_by=row.created_by,
+            recommendation=Verdict(row.recommendation),
+            decision=decision,
+            evaluation=evaluation,
+            lang=lang,
+            text=evaluation["explanation"][lang.value],
+        )
+
+
+class TransferRequestsPage(BaseModel):
+    items: list[TransferRequestPublic]
+    total: int
+
+
+class TransferCampaignCreate(BaseModel):
+    """Which distances to use, and whether (and which page of) the moves to return."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"include_moves": True, "moves_limit": 100}]},
+    )
+
+    distance: DistanceKind = DistanceKind.GREAT_CIRCLE
+    include_moves: bool = False
+    moves_offset: int = Field(default=0, ge=0, le=2**31 - 1)
+    moves_limit: int = Field(default=1000, ge=1, le=10_000)
+
+
+class TransferCampaignPublic(BaseModel):
+    """The best transfer campaign over today's population: advice, nothing is changed."""
+
+    summary: dict[str, Any] = Field(
+        description="optimizer.transfers campaign: moved, home before and after, km saved, by "
+        "home region"
+    )
+    text: str
+    moves_total: int
+    moves: list[dict[str, Any]] | None = Field(
+        description="the requested page of moves, in population order; null unless asked"
+    )
+
+
+# --- benchmarks ---------------------------------------------------------------------------
+
+
+def _no_nul_anywhere(value: Any) -> Any:
+    """Inline policies are stored as JSON: text in them must not hold NUL characters."""
+    if isinstance(value, str):
+        _no_nul(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul_anywhere(key)
+            _no_nul_anywhere(item)
+    elif isinstance(value, list):
+        for item in value:
+            _no_nul_anywhere(item)
+    return value
+
+
+PolicyName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class BenchmarkMode(StrEnum):
+    STEADY_STATE = "steady-state"
+    """The whole population allocated from scratch under each policy."""
+    FLOW = "flow"
+    """Weekly batches against the current occupancy, with releases."""
+    BOTH = "both"
+
+
+class BenchmarkCreate(BaseModel):
+    """Policies to compare and how: bundled policy names (`data/policies/<name>.toml`) or
+    inline policies (the TOML file's content as JSON), checked at once."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "policies": [
+                        "baseline",
+                        "merge-medium-maximum",
+                        {
+                            "name": "single-cell-maximum",
+                            "capacity": [{"factor": 0.6, "levels": ["maximum"]}],
+                        },
+                    ],
+                    "seeds": 3,
+                    "weeks": 26,
+                    "mode": "both",
+                }
+            ]
+        },
+    )
+
+    policies: list[PolicyName | dict[str, Any]] = Field(min_length=1, max_length=10)
+    seeds: int = Field(default=3, ge=1, le=10, description="seeds 0..n-1")
+    weeks: int = Field(default=52, ge=0, le=104, description="weeks of the flow run")
+    batch: int = Field(default=600, ge=1, le=5000, description="new convicts per week")
+    mode: BenchmarkMode = BenchmarkMode.BOTH
+    distance: DistanceKind = DistanceKind.GREAT_CIRCLE
+    objective: Objective = Objective.MIN_DISTANCE
+
+    @field_validator("policies", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return _no_nul_anywhere(value)
+
+
+class BenchmarkStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class BenchmarkPublic(BaseModel):
+    """A benchmark job: its request, state and progress; the report once `done`."""
+
+    job_id: uuid.UUID
+    status: BenchmarkStatus
+    progress: float = Field(ge=0, le=1)
+    message: str = Field(examples=["flow: baseline, seed 0"])
+    request: dict[str, Any]
+    created_at: datetime
+    created_by: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    report_digest: str | None = Field(description="SHA-256 of the Markdown report, as audited")
+
+    @classmethod
+    def from_row(cls, row: BenchmarkJobRow) -> BenchmarkPublic:
+        return cls(
+            job_id=row.job_id,
+            status=BenchmarkStatus(row.status),
+            progress=row.progress,
+            message=row.message,
+            request=row.request,
+            created_at=utc(row.created_at),
+            created_by=row.created_by,
+            started_at=utc(row.started_at) if row.started_at is not None else None,
+            finished_at=utc(row.finished_at) if row.finished_at is not None else None,
+            report_digest=row.report_digest,
+        )
+
+
+class BenchmarksPage(BaseModel):
+    items: list[BenchmarkPublic]
+    total: int
+
+
+class ReportFormat(StrEnum):
+    MARKDOWN = "markdown"
+    HTML = "html"
+    JSON = "json"
+    """The metrics: per run, summarised over seeds, and each policy's effect."""
 
 
 # --- audit --------------------------------------------------------------------------------

@@ -48,3 +48,17 @@ class Settings(BaseSettings):
     token_cache_s: float = Field(
         default=30.0, ge=0, description="seconds a verified token is trusted without a lookup"
     )
+    population_path: Path | None = Field(
+        default=None,
+        description=(
+            "current population CSV to seed from (default: the bundled one when it fits the "
+            "facilities, else one generated from their occupancy)"
+        ),
+    )
+    service_data_dir: Path = Field(
+        default=Path("placement-data"),
+        description="the service's own files: benchmark reports go to its benchmarks/ folder",
+    )
+    benchmark_workers: int = Field(
+        default=1, ge=1, le=8, description="benchmark jobs run at the same time"
+    )

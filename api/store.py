@@ -5,10 +5,15 @@ revisions in `api/migrations`, applied at start. Every change is one transaction
 `writing(session)`: on SQLite that transaction takes the write lock at BEGIN (BEGIN IMMEDIATE),
 on PostgreSQL the rows it will change are locked with SELECT ... FOR UPDATE, and on both an
 occupancy change is a compare-and-set on the facility's version, so no place is booked twice.
+
+The population (who serves where today) is kept in step with occupancy: committing a run adds
+its placed convicts, and a granted transfer moves convicts, in the transaction that changes
+the occupancy.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -37,6 +42,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    and_,
     bindparam,
     create_engine,
     event,
@@ -47,7 +53,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, aliased, mapped_column, sessionmaker
 
 from api.errors import ConflictError, NotFoundError
 
@@ -161,6 +168,89 @@ class PlacementRow(Base):
     explanation: Mapped[str] = mapped_column(Text)
     """The structured explanation as JSON text, in the engine's key order (its wording follows
     that order)."""
+    # The convict as validated, so that a commit can add the placed convicts to the population.
+    # Null only for runs solved before the population was kept (revision 0001).
+    sex: Mapped[str | None] = mapped_column(String(1))
+    age: Mapped[int | None] = mapped_column(Integer)
+    age_category: Mapped[str | None] = mapped_column(String(16))
+    security_level: Mapped[str | None] = mapped_column(String(16))
+    home_lat: Mapped[float | None] = mapped_column(Float)
+    home_lon: Mapped[float | None] = mapped_column(Float)
+    medical_need: Mapped[str | None] = mapped_column(String)
+    former_officer: Mapped[bool | None] = mapped_column(Boolean)
+    case_id: Mapped[str | None] = mapped_column(String)
+
+
+class PopulationRow(Base):
+    """One convict serving a sentence today: the validated input-contract columns, and where.
+
+    Seeded from the national population file, grown by committed runs, changed by granted
+    transfers; per facility, these rows and `facilities.occupied` change together.
+    """
+
+    __tablename__ = "population"
+
+    convict_id: Mapped[str] = mapped_column(String, primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1))
+    age: Mapped[int] = mapped_column(Integer)
+    age_category: Mapped[str] = mapped_column(String(16))
+    security_level: Mapped[str] = mapped_column(String(16))
+    home_region: Mapped[str] = mapped_column(ForeignKey("regions.region"))
+    home_lat: Mapped[float] = mapped_column(Float)
+    home_lon: Mapped[float] = mapped_column(Float)
+    medical_need: Mapped[str] = mapped_column(String)
+    former_officer: Mapped[bool] = mapped_column(Boolean)
+    case_id: Mapped[str] = mapped_column(String, index=True)
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.facility_id"), index=True)
+
+
+class TransferRequestRow(Base):
+    """A transfer request with the engine's review of it and, once taken, the decision.
+
+    `status`: evaluated, awaiting-approval (a decision against the recommendation waits for a
+    second reviewer), granted or denied. `evaluation` is the engine's review as JSON text in
+    its own key order; `moves` are the transfers a grant applied.
+    """
+
+    __tablename__ = "transfer_requests"
+
+    request_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_by: Mapped[str] = mapped_column(String(300))
+    convict_id: Mapped[str] = mapped_column(String, index=True)
+    target_region: Mapped[str | None] = mapped_column(String(16))
+    target_facility: Mapped[str | None] = mapped_column(String(64))
+    ground: Mapped[str] = mapped_column(String(32))
+    consent: Mapped[bool] = mapped_column(Boolean)
+    distance: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    recommendation: Mapped[str] = mapped_column(String(24))
+    evaluation: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str | None] = mapped_column(String(24))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(300))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_by: Mapped[str | None] = mapped_column(String(300))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    moves: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+
+
+class BenchmarkJobRow(Base):
+    """A policy benchmark run in the background: its request, state and progress (0..1)."""
+
+    __tablename__ = "benchmark_jobs"
+
+    job_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_by: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))
+    progress: Mapped[float] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(String(300))
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    report_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the report's index.md, also in the audit log."""
 
 
 class AuditEntryRow(Base):
@@ -332,9 +422,16 @@ def migrate(engine: Engine) -> None:
 
 
 def seed(
-    *, session: Session, regions_path: Path | None = None, facilities_path: Path | None = None
+    *,
+    session: Session,
+    regions_path: Path | None = None,
+    facilities_path: Path | None = None,
+    population_path: Path | None = None,
 ) -> bool:
-    """Fill an empty store from the national data set in one transaction; False if not empty."""
+    """Fill an empty store from the national data set in one transaction; False if not empty.
+
+    The population is seeded with the facilities, so that the two agree from the start.
+    """
     from api import audit
     from optimizer.data import read_facilities, read_regions
 
@@ -348,6 +445,8 @@ def seed(
         for row in facility_rows:
             row["version"] = 0
         session.execute(insert(FacilityRow), facility_rows)
+        population, source = standing_population(regions, facilities, path=population_path)
+        insert_population(session=session, population=population)
         audit.append(
             session,
             "system",
@@ -357,10 +456,92 @@ def seed(
                 "facilities": len(facilities),
                 "capacity": int(facilities["capacity"].sum()),
                 "occupied": int(facilities["occupied"].sum()),
+                "population": len(population),
+                "population_source": source,
             },
         )
     logger.info("store seeded with %d regions and %d facilities", len(regions), len(facilities))
     return True
+
+
+def seed_population(*, session: Session, population_path: Path | None = None) -> bool:
+    """Seed the population of a store seeded before it was kept (revision 0001), in one
+    transaction, from the stored facilities; False when there is a population already or
+    nobody to place."""
+    from api import audit
+
+    with writing(session):
+        if session.scalar(select(func.count()).select_from(PopulationRow)):
+            return False
+        network = read_network(session=session)
+        if not int(network.facilities["occupied"].sum()):
+            return False
+        population, source = standing_population(
+            network.regions, network.facilities, path=population_path
+        )
+        insert_population(session=session, population=population)
+        audit.append(
+            session,
+            "system",
+            "population.seeded",
+            {"population": len(population), "population_source": source},
+        )
+    logger.info("population seeded with %d convicts", len(population))
+    return True
+
+
+def standing_population(
+    regions: pd.DataFrame, facilities: pd.DataFrame, *, path: Path | None
+) -> tuple[pd.DataFrame, str]:
+    """Today's population for these facilities, validated, and where it came from.
+
+    A given file must agree with the facilities (each holds exactly its `occupied` convicts,
+    each lawfully). Without one, the bundled data/population.csv when it agrees, else a
+    population generated from the facilities' occupancy with the bundled file's seed.
+    """
+    from optimizer.data import DATA_DIR
+    from optimizer.domain import InputError
+    from optimizer.population import (
+        POPULATION_SEED,
+        generate_population,
+        population_text,
+        read_population,
+        validate_population,
+    )
+
+    file = path if path is not None else DATA_DIR / "population.csv"
+    key = _population_key(file, regions, facilities)
+    if key in _standing_populations:
+        return _standing_populations[key]
+    try:
+        found = read_population(file, regions, facilities), file.name
+    except InputError:
+        if path is not None:
+            raise
+        logger.info("the bundled population does not fit the facilities; generating one")
+        generated = population_text(generate_population(regions, facilities, POPULATION_SEED))
+        source = f"generated (seed {POPULATION_SEED})"
+        found = validate_population(generated, regions, facilities, source), source
+    _standing_populations.clear()
+    _standing_populations[key] = found
+    return found
+
+
+_standing_populations: dict[tuple[str, ...], tuple[pd.DataFrame, str]] = {}
+"""The last population checked, by file and network: opening stores again (each worker, each
+test) skips reading and checking 32,000 rows again. Callers only read the table."""
+
+
+def _population_key(file: Path, regions: pd.DataFrame, facilities: pd.DataFrame) -> tuple[str, ...]:
+    try:
+        stat = file.stat()
+        version = f"{stat.st_mtime_ns}:{stat.st_size}"
+    except OSError:
+        version = "missing"
+    network = hashlib.sha256(
+        (regions.to_csv(index=False) + facilities.to_csv(index=False)).encode("utf-8")
+    ).hexdigest()
+    return str(file.resolve()), version, network
 
 
 # --- regions and facilities ---------------------------------------------------------------
@@ -475,6 +656,144 @@ def set_occupancy(*, session: Session, facility_id: str, occupied: int, actor: s
     return facility
 
 
+# --- population -----------------------------------------------------------------------------
+
+POPULATION_COLUMNS = (
+    "convict_id",
+    "sex",
+    "age",
+    "age_category",
+    "security_level",
+    "home_region",
+    "home_lat",
+    "home_lon",
+    "medical_need",
+    "former_officer",
+    "case_id",
+    "facility_id",
+)
+"""The population's columns: the validated convict's (as `optimizer.data.validate_convicts`
+returns them) and `facility_id`."""
+
+_POPULATION_DTYPES = {
+    "age": "int64",
+    "home_lat": "float64",
+    "home_lon": "float64",
+    "former_officer": "bool",
+}
+
+TRANSFER_STALE = "Occupancy changed since the request was evaluated"
+
+
+def insert_population(*, session: Session, population: pd.DataFrame) -> int:
+    """Add validated placed convicts (inside `writing`); PostgreSQL takes them by COPY."""
+    rows = list(zip(*(population[c].tolist() for c in POPULATION_COLUMNS), strict=True))
+    if not rows:
+        return 0
+    connection = session.connection()
+    names = ", ".join(POPULATION_COLUMNS)
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        driver: Any = connection.connection.driver_connection
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY population ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    elif connection.dialect.name == "sqlite":
+        markers = ", ".join("?" * len(POPULATION_COLUMNS))
+        connection.exec_driver_sql(f"INSERT INTO population ({names}) VALUES ({markers})", rows)
+    else:
+        connection.execute(
+            insert(PopulationRow), [dict(zip(POPULATION_COLUMNS, r, strict=True)) for r in rows]
+        )
+    return len(rows)
+
+
+def read_population(*, session: Session) -> pd.DataFrame:
+    """The population as the engine's validated table, in convict_id order (code points)."""
+    table = PopulationRow.__table__
+    rows = session.execute(select(*(table.c[c] for c in POPULATION_COLUMNS))).all()
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in POPULATION_COLUMNS]
+    frame = pd.DataFrame(
+        {
+            name: pd.Series(list(column), dtype=_POPULATION_DTYPES.get(name, "str"))
+            for name, column in zip(POPULATION_COLUMNS, values, strict=True)
+        }
+    )
+    return frame.sort_values("convict_id", kind="stable", ignore_index=True)
+
+
+def population_counts(*, session: Session) -> dict[str, int]:
+    """Convicts in the population per facility (facilities without any are left out)."""
+    rows = session.execute(
+        select(PopulationRow.facility_id, func.count()).group_by(PopulationRow.facility_id)
+    ).all()
+    return {facility_id: int(count) for facility_id, count in rows}
+
+
+def move_convicts(*, session: Session, moves: Sequence[tuple[str, str, str]]) -> dict[str, int]:
+    """Apply transfers (convict_id, from facility, to facility) with their occupancy, all or
+    nothing (inside `writing`); returns the occupancy change per facility.
+
+    Refused (409) when a convict no longer serves where the review found them, when a
+    facility has no room left for its net arrivals, or when a move would put co-defendants in
+    one facility: each is a change since the review.
+    """
+    facilities = sorted({f for _, origin, target in moves for f in (origin, target)})
+    if for_update(session) and facilities:
+        session.execute(
+            select(FacilityRow.facility_id)
+            .where(FacilityRow.facility_id.in_(facilities))
+            .order_by(FacilityRow.facility_id)
+            .with_for_update()
+        )
+    for convict_id, origin, target in moves:
+        moved = session.execute(
+            update(PopulationRow)
+            .where(PopulationRow.convict_id == convict_id, PopulationRow.facility_id == origin)
+            .values(facility_id=target)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(moved, "rowcount", 0) != 1:
+            raise ConflictError(TRANSFER_STALE)
+    mover, other = aliased(PopulationRow), aliased(PopulationRow)
+    together = session.scalar(
+        select(func.count())
+        .select_from(mover)
+        .join(
+            other,
+            and_(
+                other.case_id == mover.case_id,
+                other.facility_id == mover.facility_id,
+                other.convict_id != mover.convict_id,
+            ),
+        )
+        .where(mover.convict_id.in_([m[0] for m in moves]), mover.case_id != "")
+    )
+    if together:
+        raise ConflictError(TRANSFER_STALE)
+    change: dict[str, int] = {}
+    for _, origin, target in moves:
+        change[origin] = change.get(origin, 0) - 1
+        change[target] = change.get(target, 0) + 1
+    change = {f: d for f, d in sorted(change.items()) if d}
+    for facility_id, delta in change.items():
+        changed = session.execute(
+            update(FacilityRow)
+            .where(
+                FacilityRow.facility_id == facility_id,
+                FacilityRow.occupied + delta <= FacilityRow.capacity,
+                FacilityRow.occupied + delta >= 0,
+            )
+            .values(occupied=FacilityRow.occupied + delta, version=FacilityRow.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(changed, "rowcount", 0) != 1:
+            raise ConflictError(TRANSFER_STALE)
+    return change
+
+
 # --- runs ---------------------------------------------------------------------------------
 
 SOLVED = "solved"
@@ -517,10 +836,12 @@ def insert_run(
 
 
 def commit_run(*, session: Session, run_id: uuid.UUID, actor: str) -> RunRow:
-    """Turn a solved run's placements into occupancy, all or nothing (inside `writing`).
+    """Turn a solved run's placements into occupancy and its placed convicts into population,
+    all or nothing (inside `writing`).
 
-    Refused when the run is committed already, or when any facility it places convicts in has
-    changed since the run was solved (version compare-and-set, locked rows on PostgreSQL).
+    Refused when the run is committed already, when any facility it places convicts in has
+    changed since the run was solved (version compare-and-set, locked rows on PostgreSQL), or
+    when a convict it places already serves in a facility.
     """
     from api import audit
 
@@ -565,6 +886,7 @@ def commit_run(*, session: Session, run_id: uuid.UUID, actor: str) -> RunRow:
     )
     if getattr(committed, "rowcount", 0) != 1:
         raise ConflictError("Run already committed")
+    _add_placed_convicts(session=session, run_id=run_id)
     audit.append(
         session,
         actor,
@@ -578,6 +900,37 @@ def commit_run(*, session: Session, run_id: uuid.UUID, actor: str) -> RunRow:
     session.flush()
     session.refresh(run)
     return run
+
+
+def _add_placed_convicts(*, session: Session, run_id: uuid.UUID) -> None:
+    """Insert the run's placed convicts into the population (inside the commit)."""
+    placed = (PlacementRow.run_id == run_id, PlacementRow.facility_id.is_not(None))
+    unrecorded = session.scalar(
+        select(func.count()).select_from(PlacementRow).where(*placed, PlacementRow.sex.is_(None))
+    )
+    if unrecorded:
+        raise ConflictError("Run was solved before the population was kept; solve it again")
+    serving = session.scalar(
+        select(func.count())
+        .select_from(PlacementRow)
+        .join(PopulationRow, PopulationRow.convict_id == PlacementRow.convict_id)
+        .where(*placed)
+    )
+    if serving:
+        raise ConflictError(CONVICT_SERVING)
+    columns = [PlacementRow.__table__.c[c] for c in POPULATION_COLUMNS]
+    try:
+        session.execute(
+            insert(PopulationRow).from_select(
+                list(POPULATION_COLUMNS), select(*columns).where(*placed)
+            )
+        )
+    except IntegrityError:
+        # A concurrent commit placed one of these convicts first (PostgreSQL).
+        raise ConflictError(CONVICT_SERVING) from None
+
+
+CONVICT_SERVING = "A convict of the run already serves in a facility"
 
 
 def list_placements(
@@ -658,6 +1011,107 @@ def get_placement(*, session: Session, run_id: uuid.UUID, convict_id: str) -> Pl
     return placement
 
 
+# --- transfer requests ----------------------------------------------------------------------
+
+EVALUATED = "evaluated"
+AWAITING_APPROVAL = "awaiting-approval"
+GRANTED = "granted"
+DENIED = "denied"
+
+
+def get_transfer_request(
+    *, session: Session, request_id: uuid.UUID, lock: bool = False
+) -> TransferRequestRow:
+    """One request; with `lock`, fresh from the database and locked for the caller's change."""
+    row = session.get(
+        TransferRequestRow,
+        request_id,
+        with_for_update=lock and for_update(session),
+        populate_existing=lock,
+    )
+    if row is None:
+        raise NotFoundError("Transfer request not found")
+    return row
+
+
+def list_transfer_requests(
+    *, session: Session, status: str | None, offset: int, limit: int
+) -> tuple[Sequence[TransferRequestRow], int]:
+    conditions = [] if status is None else [TransferRequestRow.status == status]
+    total = (
+        session.scalar(select(func.count()).select_from(TransferRequestRow).where(*conditions)) or 0
+    )
+    rows = session.scalars(
+        select(TransferRequestRow)
+        .where(*conditions)
+        .order_by(TransferRequestRow.created_at.desc(), TransferRequestRow.request_id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return rows, total
+
+
+# --- benchmark jobs ---------------------------------------------------------------------------
+
+QUEUED = "queued"
+RUNNING = "running"
+DONE = "done"
+FAILED = "failed"
+
+
+def get_benchmark_job(*, session: Session, job_id: uuid.UUID) -> BenchmarkJobRow:
+    job = session.get(BenchmarkJobRow, job_id, populate_existing=True)
+    if job is None:
+        raise NotFoundError("Benchmark not found")
+    return job
+
+
+def list_benchmark_jobs(
+    *, session: Session, offset: int, limit: int
+) -> tuple[Sequence[BenchmarkJobRow], int]:
+    total = session.scalar(select(func.count()).select_from(BenchmarkJobRow)) or 0
+    rows = session.scalars(
+        select(BenchmarkJobRow)
+        .order_by(BenchmarkJobRow.created_at.desc(), BenchmarkJobRow.job_id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return rows, total
+
+
+def update_benchmark_job(*, session: Session, job_id: uuid.UUID, **values: Any) -> None:
+    """Change a job's state or progress (inside `writing`)."""
+    session.execute(
+        update(BenchmarkJobRow)
+        .where(BenchmarkJobRow.job_id == job_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def fail_unfinished_benchmarks(*, session: Session, message: str) -> int:
+    """Mark queued and running jobs failed, each in the audit log (inside `writing`): when the
+    service starts, nobody runs them any more."""
+    from api import audit
+
+    unfinished = session.scalars(
+        select(BenchmarkJobRow.job_id)
+        .where(BenchmarkJobRow.status.in_([QUEUED, RUNNING]))
+        .order_by(BenchmarkJobRow.created_at, BenchmarkJobRow.job_id)
+    ).all()
+    for job_id in unfinished:
+        update_benchmark_job(
+            session=session, job_id=job_id, status=FAILED, message=message, finished_at=now()
+        )
+        audit.append(
+            session,
+            "system",
+            "benchmark.failed",
+            {"job_id": str(job_id), "message": message, "report_digest": None},
+        )
+    return len(unfinished)
+
+
 # --- tokens -------------------------------------------------------------------------------
 
 
@@ -691,12 +1145,24 @@ class Store:
         *,
         regions_path: Path | None = None,
         facilities_path: Path | None = None,
+        population_path: Path | None = None,
     ) -> Store:
         engine = create_store_engine(database_url)
-        migrate(engine)
         store = cls(engine, sessionmaker(engine, expire_on_commit=False))
-        with store.sessions() as session:
-            seed(session=session, regions_path=regions_path, facilities_path=facilities_path)
+        try:
+            migrate(engine)
+            with store.sessions() as session:
+                seeded = seed(
+                    session=session,
+                    regions_path=regions_path,
+                    facilities_path=facilities_path,
+                    population_path=population_path,
+                )
+                if not seeded:
+                    seed_population(session=session, population_path=population_path)
+        except BaseException:
+            engine.dispose()
+            raise
         return store
 
     def close(self) -> None:

@@ -42,7 +42,8 @@ def update_occupancy(
     session: SessionDep, user: Admin, facility_id: str, body: OccupancyUpdate
 ) -> FacilityPublic:
     """Correct a facility's occupancy (0..capacity). Recorded in the audit log; runs solved
-    against the old figure can no longer be committed."""
+    against the old figure can no longer be committed. The population is left as it is;
+    transfer reviews count free places from this figure."""
     with store.writing(session):
         facility = store.set_occupancy(
             session=session, facility_id=facility_id, occupied=body.occupied, actor=user.actor

@@ -54,14 +54,15 @@ def database_url(tmp_path: Any) -> Iterator[str]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+def settings(database_url: str, tmp_path: Any) -> Settings:
+    return Settings(database_url=database_url, service_data_dir=tmp_path / "service-data")
 
 
 @pytest.fixture
 def app(settings: Settings) -> Iterator[FastAPI]:
     application = create_app(settings)
     yield application
+    application.state.benchmarks.close()
     application.state.store.close()
 
 

@@ -373,15 +373,16 @@ def test_a_change_to_a_facility_the_run_does_not_use_does_not_block_it(
 def test_of_two_runs_solved_on_the_same_occupancy_only_the_first_commits(
     client: TestClient, as_role: Any, submit: Any, batch: list[dict[str, Any]]
 ) -> None:
+    others = [dict(r, convict_id=f"D{i:06d}") for i, r in enumerate(batch, start=1)]
     first = submit(batch).json()["run_id"]
-    second = submit(batch).json()["run_id"]
+    second = submit(others).json()["run_id"]
     assert client.post(f"/runs/{first}/commit", headers=as_role(Role.ALLOCATOR)).status_code == 200
     after_first = occupancy(client, as_role)
     response = client.post(f"/runs/{second}/commit", headers=as_role(Role.ALLOCATOR))
     assert response.status_code == 409
     assert response.json() == STALE
     assert occupancy(client, as_role) == after_first
-    resubmitted = submit(batch).json()["run_id"]
+    resubmitted = submit(others).json()["run_id"]
     assert (
         client.post(f"/runs/{resubmitted}/commit", headers=as_role(Role.ALLOCATOR)).status_code
         == 200

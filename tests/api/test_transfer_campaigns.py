@@ -1,0 +1,157 @@
+"""POST /transfer-campaigns: the engine's best campaign over the stored population, as advice."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api import audit, store
+from api.auth import Role
+from optimizer.data import read_facilities, read_regions
+from optimizer.population import read_population
+from optimizer.transfers import CampaignResult, optimise_transfers
+
+
+@pytest.fixture(scope="module")
+def engine_campaign() -> CampaignResult:
+    """The engine's campaign over the bundled population: what the fresh store holds."""
+    regions = read_regions()
+    facilities = read_facilities(None, regions)
+    return optimise_transfers(read_population(None, regions, facilities), facilities, regions)
+
+
+def campaign(client: TestClient, headers: dict[str, str], **body: Any) -> Any:
+    return client.post("/transfer-campaigns", json=body, headers=headers)
+
+
+def plain(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+def state(app: FastAPI, client: TestClient, as_role: Any) -> tuple[Any, ...]:
+    facilities = client.get("/facilities", headers=as_role(Role.ADMIN)).json()
+    with app.state.store.sessions() as session:
+        population = session.execute(
+            select(store.PopulationRow.convict_id, store.PopulationRow.facility_id)
+        ).all()
+    return [(f["facility_id"], f["occupied"], f["version"]) for f in facilities], sorted(population)
+
+
+def test_the_campaign_is_the_engines_and_changes_nothing(
+    app: FastAPI, client: TestClient, as_role: Any, engine_campaign: CampaignResult
+) -> None:
+    before = state(app, client, as_role)
+    response = campaign(client, as_role(Role.ANALYST))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["summary"] == plain(store.jsonable(engine_campaign.as_dict()))
+    assert body["summary"]["moved"] > 0
+    assert body["text"] == engine_campaign.text()
+    assert (body["moves_total"], body["moves"]) == (engine_campaign.moved, None)
+    assert state(app, client, as_role) == before
+
+
+def test_moves_come_in_pages(
+    client: TestClient, as_role: Any, engine_campaign: CampaignResult
+) -> None:
+    body = campaign(
+        client, as_role(Role.ADMIN), include_moves=True, moves_offset=5, moves_limit=7
+    ).json()
+    expected = engine_campaign.moves.iloc[5:12].to_dict(orient="records")
+    assert body["moves"] == plain(store.jsonable(expected))
+    assert len(body["moves"]) == 7
+    assert all(m["saved_km"] > 0 for m in body["moves"])
+
+
+def test_the_analysis_is_audited_with_a_digest_of_its_moves(
+    client: TestClient, as_role: Any, engine_campaign: CampaignResult
+) -> None:
+    campaign(client, as_role(Role.ANALYST))
+    entry = client.get("/audit", params={"limit": 1000}, headers=as_role(Role.AUDITOR)).json()[
+        "items"
+    ][-1]
+    assert (entry["action"], entry["actor"]) == (
+        "transfer-campaign.analysed",
+        "analyst:analyst-desk",
+    )
+    payload = entry["payload"]
+    assert (payload["moved"], payload["home_before"], payload["home_after"]) == (
+        engine_campaign.moved,
+        engine_campaign.home_before,
+        engine_campaign.home_after,
+    )
+    moves = store.json_text(store.jsonable(engine_campaign.moves.to_dict(orient="records")))
+    assert payload["moves_digest"] == audit.sha256(moves)
+    assert client.get("/audit/verify", headers=as_role(Role.AUDITOR)).json()["ok"] is True
+
+
+def test_a_full_facility_takes_no_one_in_the_campaign(
+    client: TestClient, as_role: Any, engine_campaign: CampaignResult
+) -> None:
+    """The campaign counts room from the stored occupancy, an admin's correction included."""
+    moves = engine_campaign.moves
+    net = (
+        moves["to_facility"].value_counts().sub(moves["from_facility"].value_counts(), fill_value=0)
+    )
+    busiest = str(net.idxmax())
+    assert net[busiest] > 0
+    facility = client.get(f"/facilities/{busiest}", headers=as_role(Role.ADMIN)).json()
+    client.patch(
+        f"/facilities/{busiest}",
+        json={"occupied": facility["capacity"]},
+        headers=as_role(Role.ADMIN),
+    )
+    pages = [
+        campaign(
+            client,
+            as_role(Role.ANALYST),
+            include_moves=True,
+            moves_offset=offset,
+            moves_limit=10_000,
+        ).json()
+        for offset in (0, 10_000)
+    ]
+    assert pages[0]["moves_total"] <= 20_000
+    after = pd.DataFrame(pages[0]["moves"] + pages[1]["moves"])
+    assert len(after) == pages[0]["moves_total"]
+    into = int((after["to_facility"] == busiest).sum())
+    out = int((after["from_facility"] == busiest).sum())
+    assert into <= out
+
+
+def test_rail_distances_are_used_when_asked(
+    client: TestClient, as_role: Any, engine_campaign: CampaignResult
+) -> None:
+    body = campaign(client, as_role(Role.ANALYST), distance="rail").json()
+    assert body["summary"]["convicts"] == engine_campaign.convicts
+    assert body["summary"]["total_km_before"] != engine_campaign.total_km_before
+
+
+@pytest.mark.parametrize("role", [Role.ALLOCATOR, Role.REVIEWER, Role.AUDITOR])
+def test_only_analysts_and_admins_run_campaigns(
+    client: TestClient, as_role: Any, role: Role
+) -> None:
+    response = campaign(client, as_role(role))
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "Not permitted for this role"},
+    )
+    assert client.post("/transfer-campaigns", json={}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "column"),
+    [({"distance": "by-road"}, "distance"), ({"moves_limit": 0}, "moves_limit")],
+)
+def test_bad_options_are_422(
+    client: TestClient, as_role: Any, body: dict[str, Any], column: str
+) -> None:
+    response = campaign(client, as_role(Role.ANALYST), **body)
+    assert response.status_code == 422
+    assert [(p["file"], p["column"]) for p in response.json()["detail"]] == [("request", column)]

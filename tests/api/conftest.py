@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import uuid
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,12 +34,41 @@ from api.settings import Settings
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated and seeded SQLite store, copied for each test: seeding once saves minutes."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "placement.sqlite3"
+    application = create_app(
+        Settings(database_url=f"sqlite:///{path}", service_data_dir=folder / "service-data")
+    )
+    application.state.benchmarks.close()
+    application.state.store.close()
+    return path
+
+
 @pytest.fixture
-def database_url(tmp_path: Any) -> Iterator[str]:
-    """A store nobody else uses: a SQLite file, or a new PostgreSQL schema dropped afterwards."""
+def database_url(tmp_path: Any, seeded_sqlite: Path) -> Iterator[str]:
+    """A store nobody else uses: a copy of the seeded SQLite file, or a new PostgreSQL schema
+    dropped afterwards."""
     if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'placement.sqlite3'}"
+        copy = tmp_path / "placement.sqlite3"
+        shutil.copyfile(seeded_sqlite, copy)
+        yield f"sqlite:///{copy}"
         return
+    yield from _postgres_schema()
+
+
+@pytest.fixture
+def blank_database_url(tmp_path: Any) -> Iterator[str]:
+    """An empty store nobody else uses, for tests of migrating and seeding."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'blank.sqlite3'}"
+        return
+    yield from _postgres_schema()
+
+
+def _postgres_schema() -> Iterator[str]:
     schema = f"test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

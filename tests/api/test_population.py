@@ -95,7 +95,7 @@ def test_a_run_solved_before_the_population_was_kept_is_solved_again(
 
 
 def test_a_store_from_before_the_population_gets_one_from_its_occupancy(
-    database_url: str,
+    blank_database_url: str,
 ) -> None:
     """Revision 0001 with changed occupancy: the bundled file no longer fits, so the population
     is generated from the stored occupancy, and the seeding is audited."""
@@ -105,7 +105,7 @@ def test_a_store_from_before_the_population_gets_one_from_its_occupancy(
     regions = read_regions()
     facilities = read_facilities(None, regions)
     facilities.loc[0, "occupied"] = facilities.loc[0, "occupied"] - 3
-    engine = store.create_store_engine(database_url)
+    engine = store.create_store_engine(blank_database_url)
     try:
         config = Config(str(store.ALEMBIC_INI))
         config.set_main_option("script_location", str(store.MIGRATIONS_DIR))
@@ -121,7 +121,7 @@ def test_a_store_from_before_the_population_gets_one_from_its_occupancy(
     finally:
         engine.dispose()
 
-    opened = store.Store.open(database_url)
+    opened = store.Store.open(blank_database_url)
     try:
         with opened.sessions() as session:
             population = store.read_population(session=session)
@@ -141,12 +141,14 @@ def test_a_store_from_before_the_population_gets_one_from_its_occupancy(
         opened.close()
 
 
-def test_a_given_population_file_must_fit_the_facilities(database_url: str, tmp_path: Path) -> None:
+def test_a_given_population_file_must_fit_the_facilities(
+    blank_database_url: str, tmp_path: Path
+) -> None:
     population = tmp_path / "population.csv"
     population.write_text(
         "convict_id,sex,age,security_level,home_region,facility_id\nP1,M,30,medium,KZ-75,F001\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError) as refused:
-        store.Store.open(database_url, population_path=population)
+        store.Store.open(blank_database_url, population_path=population)
     assert any(p.file == "population.csv" for p in refused.value.problems)

@@ -319,9 +319,21 @@ def wrk_load(
         "end\n"
     )
     done = subprocess.run(
-        ["wrk", "-t2", f"-c{clients}", "-d10s", "--latency", "-s", str(script),
-         "-H", f"Authorization: {headers['Authorization']}", f"http://{base[0]}:{base[1]}"],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{clients}",
+            "-d10s",
+            "--latency",
+            "-s",
+            str(script),
+            "-H",
+            f"Authorization: {headers['Authorization']}",
+            f"http://{base[0]}:{base[1]}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     out = done.stdout
 

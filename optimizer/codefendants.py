@@ -29,6 +29,9 @@ from optimizer.model import ClassBlock, FloatArray, IntArray
 
 logger = logging.getLogger(__name__)
 
+GREEDY_REPAIR_GROUPS = 100_000
+"""Up to this many groups, the repair tries every keeper of a meeting with a flow each."""
+
 
 @dataclass(frozen=True)
 class Relaxation:
@@ -153,6 +156,14 @@ def _repair(
                 }
             ).drop_duplicates()
             meetings = meetings[meetings.duplicated(["case", "facility"], keep=False)]
+            if len(groups) > GREEDY_REPAIR_GROUPS:
+                # Large instance: every meeting at once, each facility kept by the group that
+                # would lose most by leaving it; one flow per round.
+                for group, facility in _losers(meetings, blocks, class_of_group):
+                    close(group, facility)
+                unplaced = _solve_flow(blocks, counts, per_arc, free, relaxation.unplaced_penalty)
+                facility_of = _disaggregate(blocks, unplaced, group_of, len(groups))
+                continue
             first = meetings.iloc[0]
             met = meetings[
                 (meetings["case"] == first["case"]) & (meetings["facility"] == first["facility"])
@@ -175,6 +186,26 @@ def _repair(
             block.cost = cost
             block.flow = flow
     return facility_of
+
+
+def _losers(
+    meetings: pd.DataFrame, blocks: list[ClassBlock], class_of_group: npt.NDArray[np.int64]
+) -> list[tuple[int, int]]:
+    """For each meeting, the groups to close the facility to: all but the one whose next-best
+    facility is farthest (the largest regret)."""
+    closures = []
+    for (_, facility_key), met in meetings.groupby(["case", "facility"], sort=True):
+        facility = int(str(facility_key))
+        regrets = []
+        for group in met["group"]:
+            block = blocks[int(class_of_group[int(group)])]
+            row = int(np.searchsorted(block.groups, group))
+            others = block.cost[row][block.facilities != facility]
+            here = block.cost[row][block.facilities == facility][0]
+            regrets.append((others.min() - here) if len(others) else np.inf)
+        keeper = int(met["group"].to_numpy()[int(np.argmax(regrets))])
+        closures += [(int(g), facility) for g in met["group"] if int(g) != keeper]
+    return closures
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Explanations name regions; render_explanation reads only these two columns, and plain
     # lists spare it two DataFrame lookups on every read.
     app.state.region_names = {c: network.regions[c].tolist() for c in ("region", "name")}
+    app.state.explanation_cache = placements.ExplanationCache()
     for module in (
         regions,
         facilities,

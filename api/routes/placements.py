@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
+from collections import OrderedDict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -73,14 +75,45 @@ def read_explanation(
     """
     from optimizer.explain import render_explanation
 
-    stored = store.get_explanation(session=session, run_id=run_id, convict_id=convict_id)
-    text = render_explanation(json.loads(stored), lang.value, request.app.state.region_names)
-    # The stored JSON goes out as it is: parsing and re-validating it would only cost time.
-    body = (
-        f'{{"run_id":"{run_id}","convict_id":{_json(convict_id)},"lang":"{lang.value}",'
-        f'"explanation":{stored},"text":{_json(text)}}}'
-    )
-    return Response(body.encode("utf-8"), media_type="application/json")
+    cache: ExplanationCache = request.app.state.explanation_cache
+    key = (run_id, convict_id, lang.value)
+    body = cache.get(key)
+    if body is None:
+        stored = store.get_explanation(session=session, run_id=run_id, convict_id=convict_id)
+        text = render_explanation(json.loads(stored), lang.value, request.app.state.region_names)
+        # The stored JSON goes out as it is: parsing and re-validating it would only cost time.
+        body = (
+            f'{{"run_id":"{run_id}","convict_id":{_json(convict_id)},"lang":"{lang.value}",'
+            f'"explanation":{stored},"text":{_json(text)}}}'
+        ).encode()
+        cache.put(key, body)
+    return Response(body, media_type="application/json")
+
+
+class ExplanationCache:
+    """Rendered explanations of this process, least recently used first out.
+
+    A run's explanations never change once stored, so a cached answer is never stale; the
+    role check still runs on every request.
+    """
+
+    def __init__(self, capacity: int = 20_000) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[tuple[uuid.UUID, str, str], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[uuid.UUID, str, str]) -> bytes | None:
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[uuid.UUID, str, str], body: bytes) -> None:
+        with self._lock:
+            self._items[key] = body
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
 
 
 def _json(text: str) -> str:

@@ -157,26 +157,20 @@ class _Run:
 
     def forced_change(self, group: int, facility: int) -> tuple[int, int, int] | None:
         """(unplaced, away, metres) change in total if one of `group` is forced into `facility`."""
-        s = self.solution
-        potentials = s.potentials
-        if potentials is None:
-            return None
-        if self.co_defendant_there(group, facility):
-            return (0, 0, 0)
-        block, row = s.block_of_group(group)
-        column = int(np.flatnonzero(block.facilities == facility)[0])
-        between = potentials.between
-        exits = [
-            between[facility, f] - block.cost[row, int(np.flatnonzero(block.facilities == f)[0])]
-            for f in self.group_flows.get(group, {})
-        ]
-        if self.unplaced_per_group[group] > 0:
-            exits.append(between[facility, potentials.sink_node] - s.unplaced_penalty)
-        change = float(block.cost[row, column]) + min(exits)
-        return split_cost(change, s) if np.isfinite(change) else IMPOSSIBLE
+        return self._move_change(group, facility, extra_place=False)
 
     def one_more_place_change(self, group: int, facility: int) -> tuple[int, int, int] | None:
         """Change of the total if `facility` had one more place and one of `group` took it."""
+        return self._move_change(group, facility, extra_place=True)
+
+    def _move_change(
+        self, group: int, facility: int, *, extra_place: bool
+    ) -> tuple[int, int, int] | None:
+        """cost(group, facility) + the cheapest residual path from the facility back to the group.
+
+        With an extra place the facility also reaches the sink for nothing, so the path may
+        start at the sink as well.
+        """
         s = self.solution
         potentials = s.potentials
         if potentials is None:
@@ -184,17 +178,17 @@ class _Run:
         if self.co_defendant_there(group, facility):
             return (0, 0, 0)
         block, row = s.block_of_group(group)
-        column = int(np.flatnonzero(block.facilities == facility)[0])
         sink = potentials.sink_node
-        exits = [
-            potentials.between[sink, f]
-            - block.cost[row, int(np.flatnonzero(block.facilities == f)[0])]
-            for f in self.group_flows.get(group, {})
-        ]
+        starts = [facility, sink] if extra_place else [facility]
+        used = np.searchsorted(block.facilities, list(self.group_flows.get(group, {})))
+        between = potentials.between
+        back = [between[start, block.facilities[used]] - block.cost[row, used] for start in starts]
+        exits = [float(b.min()) for b in back if len(b)]
         if self.unplaced_per_group[group] > 0:
-            exits.append(-float(s.unplaced_penalty))
+            exits += [float(between[start, sink]) - s.unplaced_penalty for start in starts]
+        column = int(np.searchsorted(block.facilities, facility))
         change = float(block.cost[row, column]) + min(exits)
-        return split_cost(change, s)
+        return split_cost(change, s) if np.isfinite(change) else IMPOSSIBLE
 
     def co_defendant_there(self, group: int, facility: int) -> bool:
         """A co-defendant of this (interchangeable) convict holds the place: they would swap."""

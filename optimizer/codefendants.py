@@ -29,6 +29,10 @@ from optimizer.model import ClassBlock, FloatArray, IntArray
 
 logger = logging.getLogger(__name__)
 
+MAX_OPEN_GROUPS = 200_000
+"""Above this many groups left open after reduced-cost fixing, the integer model is not tried:
+the repaired (lawful) allocation is returned, marked as not proven optimal."""
+
 GREEDY_REPAIR_GROUPS = 100_000
 """Up to this many groups, the repair tries every keeper of a meeting with a flow each."""
 
@@ -244,6 +248,19 @@ def _solve_cp_sat(
 ) -> tuple[npt.NDArray[np.intp], bool]:
     """Units are a group's convicts outside shared cases, or one case member each."""
     from ortools.sat.python import cp_model
+
+    open_groups = sum(
+        len(b.groups)
+        if kept is None
+        else int(((kept.arcs[k].sum(axis=1) > 1) | kept.may_wait[k]).sum())
+        for k, b in enumerate(blocks)
+    )
+    if open_groups > MAX_OPEN_GROUPS:
+        logger.warning(
+            "%d groups still open after fixing: keeping the repaired allocation unproven",
+            open_groups,
+        )
+        return hint, False
 
     case_of = cases.to_numpy()
     in_case = case_of != ""

@@ -25,7 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from optimizer.domain import Objective, SolveOptions, SolverError
-from optimizer.model import ClassBlock, FloatArray, IntArray
+from optimizer.model import ClassBlock, FloatArray, IntArray, Method
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,8 @@ def solve_with_separation(
     cases: pd.Series,
     options: SolveOptions,
     relaxation: Relaxation,
-) -> tuple[npt.NDArray[np.intp], bool]:
-    """Per convict, the facility row (or -1), and whether the result is proven optimal."""
+) -> tuple[npt.NDArray[np.intp], bool, Method]:
+    """Per convict, the facility row (or -1), whether it is proven optimal, and how it was found."""
     home_first = options.objective is Objective.HOME_FIRST
     repaired = _repair(
         blocks, groups, group_of, counts, per_arc, free, cases, relaxation, home_first
@@ -245,7 +245,7 @@ def _solve_cp_sat(
     hint: npt.NDArray[np.intp],
     kept: _Kept | None,
     targets: tuple[int, int | None] | None,
-) -> tuple[npt.NDArray[np.intp], bool]:
+) -> tuple[npt.NDArray[np.intp], bool, Method]:
     """Units are a group's convicts outside shared cases, or one case member each."""
     from ortools.sat.python import cp_model
 
@@ -260,7 +260,7 @@ def _solve_cp_sat(
             "%d groups still open after fixing: keeping the repaired allocation unproven",
             open_groups,
         )
-        return hint, False
+        return hint, False, "flow-repair"
 
     case_of = cases.to_numpy()
     in_case = case_of != ""
@@ -364,7 +364,7 @@ def _solve_cp_sat(
                 "no better allocation found within %.0f s; keeping the repaired one",
                 options.time_limit_s,
             )
-            return hint, False
+            return hint, False, "flow-repair"
         optimal &= status == cp_model.OPTIMAL
         model.clear_hints()  # type: ignore[no-untyped-call]
         for _, arcs in decided:
@@ -378,4 +378,4 @@ def _solve_cp_sat(
             amount = solver.value(var)
             facility_of[members[cursor : cursor + amount]] = f
             cursor += amount
-    return facility_of, optimal
+    return facility_of, optimal, "cp-sat"

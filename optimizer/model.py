@@ -43,7 +43,8 @@ NEAREST_ARCS = 4
 FULL_ARCS_LIMIT = 400_000
 """Below this many eligible arcs, the model takes them all at once."""
 
-Method = Literal["min-cost-flow", "cp-sat"]
+Method = Literal["min-cost-flow", "cp-sat", "flow-repair"]
+"""How a solution was found; "flow-repair" is lawful but not proven optimal."""
 
 
 @dataclass
@@ -173,10 +174,10 @@ def solve(
             unplaced_penalty=unplaced_penalty,
             facility_region=facilities["region"].to_numpy(),
         )
-        facility_of, optimal = solve_with_separation(
+        facility_of, optimal, method = solve_with_separation(
             groups, group_of, blocks, counts, per_arc, free, cases, options, relaxation
         )
-        potentials, method = None, "cp-sat"
+        potentials = None
 
     distance_m = _convict_distances(blocks, groups, group_of, facility_of)
     used = np.bincount(facility_of[facility_of >= 0], minlength=len(facilities)).astype(np.int64)

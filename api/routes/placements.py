@@ -9,6 +9,7 @@ from collections import OrderedDict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from api import store
 from api.deps import RunReader, SessionDep
@@ -61,9 +62,8 @@ def read_placement(
 
 
 @router.get("/{convict_id}/explanation", response_model=ExplanationPublic, responses=responses(404))
-def read_explanation(
+async def read_explanation(
     request: Request,
-    session: SessionDep,
     _user: RunReader,
     run_id: uuid.UUID,
     convict_id: str,
@@ -72,22 +72,31 @@ def read_explanation(
     """Why this facility, why not a closer one, what would have to change: as data and in words.
 
     The data is the explanation stored when the run was solved; the words are rendered from it.
+    A run never changes once stored, so an answer already given is served from memory without
+    leaving the event loop; otherwise the store is read in a worker thread.
     """
-    from optimizer.explain import render_explanation
-
     cache: ExplanationCache = request.app.state.explanation_cache
     key = (run_id, convict_id, lang.value)
     body = cache.get(key)
     if body is None:
-        stored = store.get_explanation(session=session, run_id=run_id, convict_id=convict_id)
-        text = render_explanation(json.loads(stored), lang.value, request.app.state.region_names)
-        # The stored JSON goes out as it is: parsing and re-validating it would only cost time.
-        body = (
-            f'{{"run_id":"{run_id}","convict_id":{_json(convict_id)},"lang":"{lang.value}",'
-            f'"explanation":{stored},"text":{_json(text)}}}'
-        ).encode()
+        body = await run_in_threadpool(_render_explanation, request, run_id, convict_id, lang)
         cache.put(key, body)
     return Response(body, media_type="application/json")
+
+
+def _render_explanation(
+    request: Request, run_id: uuid.UUID, convict_id: str, lang: Language
+) -> bytes:
+    from optimizer.explain import render_explanation
+
+    with request.app.state.store.sessions() as session:
+        stored = store.get_explanation(session=session, run_id=run_id, convict_id=convict_id)
+    text = render_explanation(json.loads(stored), lang.value, request.app.state.region_names)
+    # The stored JSON goes out as it is: parsing and re-validating it would only cost time.
+    return (
+        f'{{"run_id":"{run_id}","convict_id":{_json(convict_id)},"lang":"{lang.value}",'
+        f'"explanation":{stored},"text":{_json(text)}}}'
+    ).encode()
 
 
 class ExplanationCache:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from optimizer.data import DATA_DIR, read_facilities, read_regions, records_table
+from optimizer.data import read_facilities, read_regions, records_table
 from optimizer.domain import InputError
 from optimizer.geo import haversine_km
 from optimizer.population import (
@@ -24,7 +24,6 @@ REGENERATE = (
     "data/population.csv is stale: regenerate it with "
     "`placement generate-population --out data/population.csv`"
 )
-BUNDLED = (DATA_DIR / "population.csv").is_file() and (DATA_DIR / "facilities.csv").is_file()
 
 
 def small_network() -> pd.DataFrame:
@@ -186,7 +185,6 @@ def test_convict_columns_are_validated_as_convicts() -> None:
     assert problems[0].startswith("population.csv, row 1, column home_region: unknown region code")
 
 
-@pytest.mark.skipif(not BUNDLED, reason="the national data set is not in data/ yet")
 def test_the_bundled_population_is_valid_and_made_by_its_seed() -> None:
     regions = read_regions()
     facilities = read_facilities(None, regions)
@@ -200,7 +198,6 @@ def test_the_bundled_population_is_valid_and_made_by_its_seed() -> None:
     assert population.equals(generated), REGENERATE
 
 
-@pytest.mark.skipif(not BUNDLED, reason="the national data set is not in data/ yet")
 def test_the_bundled_population_serves_far_from_home_like_today() -> None:
     regions = read_regions()
     facilities = read_facilities(None, regions)

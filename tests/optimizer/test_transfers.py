@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from optimizer.data import DATA_DIR, read_facilities, read_regions
+from optimizer.data import read_facilities, read_regions
 from optimizer.geo import GreatCircle
 from optimizer.messages import LANGUAGES
 from optimizer.rules import RULES, convict_classes, eligibility
@@ -644,10 +644,8 @@ def test_the_campaign_equals_the_naive_model_on_random_instances() -> None:
     assert compared >= 20 and moved > 0
 
 
-BUNDLED = (DATA_DIR / "population.csv").is_file() and (DATA_DIR / "facilities.csv").is_file()
 
 
-@pytest.mark.skipif(not BUNDLED, reason="the national data set is not in data/ yet")
 def test_the_national_campaign_is_sound_and_reviews_work_on_it() -> None:
     from optimizer.population import read_population
 

@@ -60,7 +60,9 @@ def generate_cohort(
     officer &= np.isin(level, [SecurityLevel.MEDIUM.value, SecurityLevel.MAXIMUM.value])
 
     fine_home = np.ones(size, bool) if unique_homes else rng.random(size) < FINE_HOME_SHARE
-    lat, lon = _home_points(rng, regions, region_row, fine_home)
+    lat, lon = scatter_home_points(rng, regions, region_row)
+    lat = np.where(fine_home, lat, regions["lat"].to_numpy(float)[region_row])
+    lon = np.where(fine_home, lon, regions["lon"].to_numpy(float)[region_row])
     width = len(str(size))
     table = pd.DataFrame(
         {
@@ -93,10 +95,10 @@ def _normalised(shares: dict[SecurityLevel, float]) -> list[float]:
     return [v / total for v in shares.values()]
 
 
-def _home_points(
-    rng: np.random.Generator, regions: pd.DataFrame, region_row: np.ndarray, fine: np.ndarray
+def scatter_home_points(
+    rng: np.random.Generator, regions: pd.DataFrame, region_row: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Points scattered around the region's centre, kept inside the country's box."""
+    """Points scattered around each home region's centre, kept inside the country's box."""
     from optimizer.data import LAT_RANGE, LON_RANGE
 
     centre_lat = regions["lat"].to_numpy(float)[region_row]
@@ -107,7 +109,7 @@ def _home_points(
     lon = centre_lon + distance * np.sin(bearing) / (111.2 * np.cos(np.radians(centre_lat)))
     lat = np.clip(lat, LAT_RANGE[0] + 0.5, LAT_RANGE[1] - 0.5)
     lon = np.clip(lon, LON_RANGE[0] + 0.5, LON_RANGE[1] - 0.5)
-    return np.where(fine, lat, centre_lat), np.where(fine, lon, centre_lon)
+    return lat, lon
 
 
 def _cases(rng: np.random.Generator, size: int) -> np.ndarray:

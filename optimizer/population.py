@@ -17,11 +17,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from optimizer.cohort import FINE_HOME_SHARE, HOME_SPREAD_KM
+from optimizer.cohort import FINE_HOME_SHARE, scatter_home_points
 from optimizer.data import (
     CONVICT_COLUMNS,
-    LAT_RANGE,
-    LON_RANGE,
     read_csv_text,
     records_table,
     validate_convicts,
@@ -67,7 +65,7 @@ def generate_population(regions: pd.DataFrame, facilities: pd.DataFrame, seed: i
     adult_age = np.minimum(JUVENILE_AGE_LIMIT + rng.gamma(2.2, 7.0, size).astype(np.int64), 85)
     age = np.where(juvenile, rng.integers(14, JUVENILE_AGE_LIMIT, size), adult_age)
     fine_home = rng.random(size) < FINE_HOME_SHARE
-    lat, lon = _home_points(rng, regions, home_region_row)
+    lat, lon = scatter_home_points(rng, regions, home_region_row)
     table = pd.DataFrame(
         {
             "convict_id": [f"P{i:06d}" for i in range(1, size + 1)],
@@ -135,21 +133,6 @@ def _facility_classes(facilities: pd.DataFrame) -> pd.DataFrame:
             "former_officer": facilities["for_former_officers"].to_numpy(bool),
         }
     )
-
-
-def _home_points(
-    rng: np.random.Generator, regions: pd.DataFrame, region_row: npt.NDArray[np.intp]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Points scattered around the home region's centre, kept inside the country's box."""
-    centre_lat = regions["lat"].to_numpy(float)[region_row]
-    centre_lon = regions["lon"].to_numpy(float)[region_row]
-    distance = np.abs(rng.normal(0.0, HOME_SPREAD_KM, len(region_row)))
-    bearing = rng.uniform(0.0, 2 * np.pi, len(region_row))
-    lat = centre_lat + distance * np.cos(bearing) / 111.2
-    lon = centre_lon + distance * np.sin(bearing) / (111.2 * np.cos(np.radians(centre_lat)))
-    lat = np.clip(lat, LAT_RANGE[0] + 0.5, LAT_RANGE[1] - 0.5)
-    lon = np.clip(lon, LON_RANGE[0] + 0.5, LON_RANGE[1] - 0.5)
-    return lat, lon
 
 
 def _add_cases(rng: np.random.Generator, table: pd.DataFrame) -> pd.DataFrame:

@@ -7,8 +7,6 @@ engine trusts them.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -371,10 +369,3 @@ def write_text_atomically(text: str, path: Path | str) -> None:
         Path(temporary).unlink(missing_ok=True)
         raise
 
-
-def csv_text(rows: Iterable[Iterable[object]], header: Iterable[str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()

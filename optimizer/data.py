@@ -368,4 +368,3 @@ def write_text_atomically(text: str, path: Path | str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-

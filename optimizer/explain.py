@@ -14,6 +14,7 @@ potentials; their explanations say so and leave the forced-move figures out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, cast
@@ -394,9 +395,15 @@ def run_facts(solution: Solution, regions: pd.DataFrame) -> dict[str, Any]:
 
 
 def render_explanation(
-    explanation: Explanation, lang: str = "en", regions: pd.DataFrame | None = None
+    explanation: Explanation,
+    lang: str = "en",
+    regions: pd.DataFrame | Mapping[str, Sequence[str]] | None = None,
 ) -> str:
-    """The explanation in words, from the message catalogue."""
+    """The explanation in words, from the message catalogue.
+
+    `regions` (a table or a mapping with the columns `region` and `name`) names the regions.
+    The words never depend on the order of keys in the stored data: a store may reorder them.
+    """
     names = (
         dict(zip(regions["region"], regions["name"], strict=True)) if regions is not None else {}
     )
@@ -430,7 +437,7 @@ def render_explanation(
     eligible = explanation["eligible"]
     excluded = ", ".join(
         message("excluded.item", lang, count=n, rule=rule)
-        for rule, n in eligible["excluded_by_rule"].items()
+        for rule, n in sorted(eligible["excluded_by_rule"].items(), key=_rule_order)
     ) or message("excluded.none", lang)
     lines.append(
         message(
@@ -534,6 +541,10 @@ def render_explanation(
     if explanation["exact_by"] == "potentials":
         lines.append(message("exact.potentials", lang))
     return "\n".join(lines)
+
+
+def _rule_order(item: tuple[str, int]) -> int:
+    return list(RULES).index(item[0]) if item[0] in RULES else len(RULES)
 
 
 def _forced_words(change: dict[str, Any] | None, lang: str) -> str:

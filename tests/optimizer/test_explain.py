@@ -176,3 +176,27 @@ def test_explanations_follow_the_documented_schema(
         solution = solve(convicts, national_facilities, SolveOptions(objective=objective))
         for explanation in explain_all(solution, national_regions):
             jsonschema.validate(json.loads(json.dumps(explanation)), schema)
+
+
+def test_words_do_not_depend_on_the_order_of_stored_keys() -> None:
+    """A store may reorder JSON keys (PostgreSQL jsonb does); the text must not change."""
+    convicts = convicts_table(convict("W", "KZ-71", sex="F", security_level="maximum"))
+    facilities = facilities_table(
+        facility("A", "KZ-71"),
+        facility("B", "KZ-75", security_level="maximum"),
+        facility("C", "KZ-35", sex="F", security_level="maximum"),
+    )
+    explanation = explain_convict(solve(convicts, facilities), regions_table(), 0)
+    excluded = explanation["eligible"]["excluded_by_rule"]
+    assert len(excluded) == 2
+    reordered = {
+        **explanation,
+        "eligible": {
+            **explanation["eligible"],
+            "excluded_by_rule": dict(reversed(list(excluded.items()))),
+        },
+    }
+    names = {"region": list(regions_table()["region"]), "name": list(regions_table()["name"])}
+    assert render_explanation(reordered, "en", names) == render_explanation(
+        explanation, "en", regions_table()
+    )

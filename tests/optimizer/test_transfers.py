@@ -644,8 +644,6 @@ def test_the_campaign_equals_the_naive_model_on_random_instances() -> None:
     assert compared >= 20 and moved > 0
 
 
-
-
 def test_the_national_campaign_is_sound_and_reviews_work_on_it() -> None:
     from optimizer.population import read_population
 

@@ -23,7 +23,10 @@ VOLATILE = [
     (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(\+00:00|Z)?"), "<time>"),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<digest>"),
     (
-        re.compile(r"(\"(?:solve_time_s|elapsed_s|seconds|duration_s|time_s)\": )[0-9.e-]+"),
+        re.compile(
+            r"(\"(?:solve_time_s|elapsed_s|seconds|duration_s|time_s)\": )"
+            r"[0-9.e-]+"
+        ),
         r"\1<s>",
     ),
     (re.compile(r"in \d+(\.\d+)? s\b"), "in <s> s"),
@@ -123,6 +126,7 @@ CLI_RUNS: list[tuple[str, list[str]]] = [
     ("bad-input", ["allocate", "--convicts", "{tmp}/bad.csv", "--out", "{tmp}/never.csv"]),
 ]
 
+ENTRY = "import sys; from optimizer.cli import main; sys.exit(main())"
 OUTPUT_FILES = [
     "report/index.md",
     "new.csv",
@@ -151,7 +155,7 @@ def capture_cli(out: Path, tmp: Path) -> None:
             [
                 sys.executable,
                 "-c",
-                "import sys; from optimizer.cli import main; sys.exit(main())",
+                ENTRY,
                 *argv,
             ],
             capture_output=True,

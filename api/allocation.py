@@ -91,10 +91,9 @@ def solve_run(
     *, network: store.Network, request: RunRequest, actor: str, key: str | None
 ) -> SolvedRun:
     """Validate the batch against the network and solve it; nothing is stored yet."""
+    from optimizer.allocation import solve, summarize
     from optimizer.data import validate_convicts
     from optimizer.explain import explain_all, run_facts
-    from optimizer.model import solve
-    from optimizer.summary import summarize
 
     convicts = validate_convicts(request.raw, network.regions, file=request.file)
     options = SolveOptions(objective=request.objective, distance=request.distance)

@@ -255,7 +255,7 @@ class BenchmarkRunner:
 
     def _run(self, job_id: uuid.UUID, plan: BenchmarkPlan) -> None:
         from optimizer.policies import run_benchmark
-        from optimizer.policy_report import write_report
+        from optimizer.policies.report import write_report
 
         try:
             self.update(

@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from optimizer.allocation import solve
+from optimizer.allocation.reference import solve_reference
 from optimizer.cohort import generate_cohort
 from optimizer.data import (
     read_facilities,
@@ -33,8 +35,6 @@ from optimizer.data import (
     records_table,
     validate_convicts,
 )
-from optimizer.model import solve
-from optimizer.reference import solve_reference
 
 PLACEMENT = str(Path(sys.executable).with_name("placement"))
 

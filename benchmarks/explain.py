@@ -15,9 +15,9 @@ import time
 import numpy as np
 
 from benchmarks.allocation import cohort, network_for
+from optimizer.allocation import solve
 from optimizer.data import read_regions
 from optimizer.explain import explain_all, explain_convict, render_explanation
-from optimizer.model import solve
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from optimizer.data import DATA_DIR, read_facilities, read_regions
 from optimizer.domain import DistanceKind
-from optimizer.policies import (
+from optimizer.policies.simulate import (
     Mode,
     paired_effects,
     read_policy,

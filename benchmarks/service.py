@@ -135,9 +135,9 @@ def cohort(size: int, seed: int, *, cases: bool) -> list[dict[str, Any]]:
 
 def engine_times(batch: list[dict[str, Any]]) -> tuple[float, float, str]:
     """The engine alone, in this process: the floor the service adds its work to."""
+    from optimizer.allocation import solve
     from optimizer.data import read_facilities, read_regions, records_table, validate_convicts
     from optimizer.explain import explain_all
-    from optimizer.model import solve
 
     regions = read_regions()
     facilities = read_facilities(None, regions)
@@ -201,7 +201,7 @@ def serve(folder: Path, workers: int) -> Iterator[tuple[tuple[str, int], str]]:
 
 def placement_command() -> list[str]:
     installed = Path(sys.executable).parent / "placement"
-    return [str(installed)] if installed.exists() else [sys.executable, "-m", "optimizer.cli"]
+    return [str(installed)] if installed.exists() else [sys.executable, "-m", "cli.main"]
 
 
 def free_port() -> int:

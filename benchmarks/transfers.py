@@ -29,8 +29,8 @@ from optimizer.population import (
     read_population,
     validate_population,
 )
-from optimizer.transfer_reference import optimise_transfers_reference
 from optimizer.transfers import evaluate_request, optimise_transfers
+from optimizer.transfers.reference import optimise_transfers_reference
 
 T = TypeVar("T")
 

@@ -18,7 +18,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-import optimizer.policies
+import optimizer.policies.simulate
 from api import store
 from api.auth import Role
 from api.benchmarks import STOPPED_MESSAGE

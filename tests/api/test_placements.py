@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.auth import Role
+from optimizer.allocation import solve
 from optimizer.data import read_facilities, read_regions, records_table, validate_convicts
 from optimizer.explain import explain_all, render_explanation
-from optimizer.model import solve
 
 UNKNOWN_RUN = "00000000-0000-4000-8000-000000000000"
 

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.auth import Role
 from api.settings import Settings
+from optimizer.allocation import solve
 from optimizer.data import read_facilities, read_regions, records_table, validate_convicts
 from optimizer.domain import InputError
-from optimizer.model import solve
 
 STALE = {"detail": "Occupancy changed since the run was solved"}
 

@@ -17,12 +17,12 @@ from sqlalchemy import create_engine, text
 
 from api.app import create_app
 from api.settings import Settings
-from optimizer.cli import main
+from cli.main import main
 
 
 def placement_command() -> list[str]:
     installed = Path(sys.executable).parent / "placement"
-    return [str(installed)] if installed.exists() else [sys.executable, "-m", "optimizer.cli"]
+    return [str(installed)] if installed.exists() else [sys.executable, "-m", "cli.main"]
 
 
 def create_token(database_url: str, role: str, name: str) -> str:

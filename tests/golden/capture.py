@@ -126,7 +126,7 @@ CLI_RUNS: list[tuple[str, list[str]]] = [
     ("bad-input", ["allocate", "--convicts", "{tmp}/bad.csv", "--out", "{tmp}/never.csv"]),
 ]
 
-ENTRY = "import sys; from optimizer.cli import main; sys.exit(main())"
+ENTRY = "import sys; from cli.main import main; sys.exit(main())"
 OUTPUT_FILES = [
     "report/index.md",
     "new.csv",

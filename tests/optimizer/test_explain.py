@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from optimizer.allocation import Solution, solve
 from optimizer.domain import Objective, SolveOptions
 from optimizer.explain import explain_all, explain_convict, render_explanation, run_facts
-from optimizer.model import Solution, solve
 from tests.helpers import (
     convict,
     convicts_table,
@@ -167,7 +167,7 @@ def test_explanations_follow_the_documented_schema(
     from optimizer.data import records_table, validate_convicts
 
     schema = json.loads(
-        resources.files("optimizer").joinpath("explanation.schema.json").read_text()
+        resources.files("optimizer.explain").joinpath("explanation.schema.json").read_text()
     )
     cohort = generate_cohort(300, 11, national_regions)
     cohort.loc[0, ["sex", "security_level"]] = ["F", "minimum"]  # no such facility: unplaced

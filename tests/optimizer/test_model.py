@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import optimizer.model as model_module
+from optimizer.allocation import Solution, solve
+from optimizer.allocation.reference import allowed, solve_reference
 from optimizer.domain import Objective, SolveOptions
-from optimizer.model import Solution, solve
-from optimizer.reference import allowed, solve_reference
 from tests.helpers import convict, convicts_table, facilities_table, facility, random_instance
+
+model_module = importlib.import_module("optimizer.allocation.solve")
 
 
 def assert_hard_rules(solution: Solution) -> None:

@@ -13,7 +13,7 @@ from scipy import stats
 from optimizer.data import DATA_DIR, read_facilities, read_regions
 from optimizer.domain import DistanceKind, InputError
 from optimizer.geo import distance_source
-from optimizer.policies import (
+from optimizer.policies.simulate import (
     BenchmarkResult,
     Mode,
     Policy,
@@ -435,7 +435,7 @@ def _recomputed(run: PolicyRun, regions: pd.DataFrame, km_per_day: float) -> dic
 
 
 def test_metrics_csv_equals_figures_recomputed_from_the_placements(tmp_path: Path) -> None:
-    from optimizer.policy_report import write_report
+    from optimizer.policies.report import write_report
 
     regions = regions_table()
     reforms = [policy({"name": "baseline"}), policy(MERGE)]
@@ -478,7 +478,7 @@ def test_metrics_csv_equals_figures_recomputed_from_the_placements(tmp_path: Pat
 
 
 def test_report_states_the_mergers_effect_computed_from_the_metrics(tmp_path: Path) -> None:
-    from optimizer.policy_report import percent, write_report
+    from optimizer.policies.report import percent, write_report
 
     regions = regions_table()
     network = small_network()
@@ -512,7 +512,7 @@ def test_report_states_the_mergers_effect_computed_from_the_metrics(tmp_path: Pa
 def test_cli_writes_a_report_and_rejects_a_bad_policy(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from optimizer.cli import main
+    from cli.main import main
 
     regions, network = regions_table(), small_network()
     regions.to_csv(tmp_path / "regions.csv", index=False)

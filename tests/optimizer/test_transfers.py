@@ -15,12 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cli.transfers import GROUNDS
 from optimizer.data import read_facilities, read_regions
+from optimizer.explain.messages import LANGUAGES
 from optimizer.geo import GreatCircle
-from optimizer.messages import LANGUAGES
 from optimizer.rules import RULES, convict_classes, eligibility
-from optimizer.transfer_messages import TRANSFER_CATALOGUE
-from optimizer.transfer_reference import optimise_transfers_reference
 from optimizer.transfers import (
     MAX_SWAP_PEOPLE,
     REASON_RULE,
@@ -36,7 +35,8 @@ from optimizer.transfers import (
     optimise_transfers,
     record_decision,
 )
-from optimizer.transfers_cli import GROUNDS
+from optimizer.transfers.messages import TRANSFER_CATALOGUE
+from optimizer.transfers.reference import optimise_transfers_reference
 from tests.helpers import (
     convict,
     convicts_table,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from optimizer.cli import main
+from cli.main import main
 from optimizer.data import read_facilities, read_regions, write_csv_atomically
 from optimizer.population import read_population
 from tests.helpers import REGIONS, convict, facility
@@ -126,7 +126,7 @@ def test_generate_population_writes_a_valid_population(folder: Path) -> None:
 
 def test_the_installed_command_reviews_a_request(folder: Path) -> None:
     placement = Path(sys.executable).with_name("placement")
-    command = [str(placement)] if placement.exists() else [sys.executable, "-m", "optimizer.cli"]
+    command = [str(placement)] if placement.exists() else [sys.executable, "-m", "cli.main"]
     done = subprocess.run(
         [*command, "transfer", "review", "--convict", "A", *tables(folder)],
         capture_output=True,

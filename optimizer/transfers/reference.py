@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from optimizer.allocation.reference import allowed
 from optimizer.geo import DistanceSource, GreatCircle
-from optimizer.reference import allowed
 
 
 @dataclass(frozen=True, slots=True)

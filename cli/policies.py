@@ -116,7 +116,7 @@ def _benchmark(args: argparse.Namespace) -> int:
         read_standing_population,
         run_benchmark,
     )
-    from optimizer.policy_report import write_report
+    from optimizer.policies.report import write_report
 
     _check_arguments(args)
     regions = read_regions(args.regions)
@@ -164,7 +164,7 @@ def _benchmark(args: argparse.Namespace) -> int:
     sys.stderr.write("\n")
     write_report(result, args.out, figures=not args.no_figures)
 
-    from optimizer.policy_report import effect_sentences
+    from optimizer.policies.report import effect_sentences
 
     lines = [s.replace("**", "") for s in effect_sentences(result, result.effects())]
     sys.stdout.write("\n".join(lines) + f"\nReport written to {args.out / 'index.html'}.\n")

@@ -39,10 +39,10 @@ def add_commands(
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from optimizer.allocation import solve
     from optimizer.data import read_convicts, read_csv_text, read_facilities, read_regions
     from optimizer.domain import DistanceKind, InputError, Objective, Problem, SolveOptions
     from optimizer.explain import explain_convict, render_explanation
-    from optimizer.model import solve
 
     regions = read_regions(args.regions)
     facilities = read_facilities(args.facilities, regions)

@@ -24,8 +24,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from optimizer.allocation.solve import ClassBlock, FloatArray, IntArray, Method
 from optimizer.domain import Objective, SolveOptions, SolverError
-from optimizer.model import ClassBlock, FloatArray, IntArray, Method
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def _repair(
 ) -> npt.NDArray[np.intp]:
     """A lawful allocation near the relaxation: one meeting at a time, close the facility to all
     but one of the case's groups, keeping the group whose choice gives the best allocation."""
-    from optimizer.model import _co_defendants_share, _disaggregate, _solve_flow
+    from optimizer.allocation.solve import _co_defendants_share, _disaggregate, _solve_flow
 
     original = [b.cost.copy() for b in blocks]
     closed_cost = 4 * relaxation.unplaced_penalty

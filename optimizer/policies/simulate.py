@@ -834,7 +834,7 @@ class _Bench:
     def solve(
         self, policy: Policy, convicts: pd.DataFrame, network: pd.DataFrame
     ) -> tuple[npt.NDArray[np.intp], FloatArray]:
-        from optimizer.model import solve
+        from optimizer.allocation import solve
 
         solution = solve(policy.relabel(convicts), network, self.options)
         placed = solution.facility_of >= 0

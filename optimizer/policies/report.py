@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.data import write_csv_atomically, write_text_atomically
-from optimizer.policies import BenchmarkResult, Mode, Policy, PolicyRun
+from optimizer.policies.simulate import BenchmarkResult, Mode, Policy, PolicyRun
 
 FIGURE_DPI = 110
 

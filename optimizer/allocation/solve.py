@@ -160,7 +160,7 @@ def solve(
     facility_of = _disaggregate(blocks, unplaced, group_of, len(groups))
 
     if cases is not None and _co_defendants_share(cases, facility_of):
-        from optimizer.codefendants import Relaxation, solve_with_separation
+        from optimizer.allocation.separation import Relaxation, solve_with_separation
 
         relaxation = Relaxation(
             facility_of=facility_of,

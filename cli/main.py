@@ -69,10 +69,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 _COMMAND_MODULES = (
-    "optimizer.explain_cli",
-    "optimizer.transfers_cli",
-    "optimizer.policies_cli",
-    "api.cli",
+    "cli.explain",
+    "cli.transfers",
+    "cli.policies",
+    "cli.service",
 )
 """Modules that add subcommands, each with `add_commands(subparsers, command)`; they keep heavy
 imports inside their handlers. `api.cli` is present with the service's package."""
@@ -116,6 +116,7 @@ def _options(args: argparse.Namespace) -> SolveOptions:
 
 @command("allocate")
 def _allocate(args: argparse.Namespace) -> int:
+    from optimizer.allocation import solve, summarize
     from optimizer.data import (
         read_convicts,
         read_facilities,
@@ -123,8 +124,6 @@ def _allocate(args: argparse.Namespace) -> int:
         write_csv_atomically,
         write_text_atomically,
     )
-    from optimizer.model import solve
-    from optimizer.summary import summarize
 
     regions = read_regions(args.regions)
     facilities = read_facilities(args.facilities, regions)

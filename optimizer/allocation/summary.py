@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimizer.model import Solution
+from optimizer.allocation.solve import Solution
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from optimizer.domain import DistanceKind, InputError, Problem, SolverError
+from optimizer.explain.messages import LANGUAGES
 from optimizer.geo import DistanceSource, distance_source
-from optimizer.messages import LANGUAGES
 from optimizer.rules import ELIGIBILITY_RULES, RULES, convict_classes, eligibility
-from optimizer.transfer_messages import check_language, rule_citation, rule_line, transfer_message
+from optimizer.transfers.messages import check_language, rule_citation, rule_line, transfer_message
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from optimizer.messages import message
-from optimizer.model import Solution, split_cost
+from optimizer.allocation import Solution, split_cost
+from optimizer.explain.messages import message
 from optimizer.rules import ELIGIBILITY_RULES, RULES, eligibility, first_failed_rule
 
 SCHEMA = "placement-explanation/1"

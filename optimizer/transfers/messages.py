@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from optimizer.messages import LANGUAGES
-from optimizer.messages import message as placement_message
+from optimizer.explain.messages import LANGUAGES
+from optimizer.explain.messages import message as placement_message
 from optimizer.rules import RULES
 
 ART_88_EN = "Penal Code art. 88"

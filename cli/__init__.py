@@ -1,0 +1,1 @@
+"""The `placement` command: above the engine (`optimizer`) and the service (`api`)."""

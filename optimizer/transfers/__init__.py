@@ -1,0 +1,43 @@
+"""Transfers: the review of one request, decisions, and whole-population campaigns."""
+
+from optimizer.transfers.review import (
+    MAX_SWAP_PEOPLE,
+    REASON_RULE,
+    CampaignResult,
+    Decision,
+    Evaluation,
+    FacilityOption,
+    FourEyesError,
+    Ground,
+    Move,
+    Reason,
+    Swap,
+    SwapKind,
+    UnknownIdError,
+    UnlawfulDecisionError,
+    Verdict,
+    evaluate_request,
+    optimise_transfers,
+    record_decision,
+)
+
+__all__ = [
+    "MAX_SWAP_PEOPLE",
+    "REASON_RULE",
+    "CampaignResult",
+    "Decision",
+    "Evaluation",
+    "FacilityOption",
+    "FourEyesError",
+    "Ground",
+    "Move",
+    "Reason",
+    "Swap",
+    "SwapKind",
+    "UnknownIdError",
+    "UnlawfulDecisionError",
+    "Verdict",
+    "evaluate_request",
+    "optimise_transfers",
+    "record_decision",
+]

@@ -16,6 +16,7 @@ import pandas as pd
 from optimizer.domain import EARTH_RADIUS_KM, DistanceKind, InputError, Problem
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 
 def haversine_km(
@@ -38,6 +39,25 @@ class DistanceSource(Protocol):
     def matrix(
         self, lat: FloatArray, lon: FloatArray, facility_lat: FloatArray, facility_lon: FloatArray
     ) -> FloatArray: ...
+
+
+def metre_matrix(
+    distances: DistanceSource,
+    lat: npt.ArrayLike,
+    lon: npt.ArrayLike,
+    facility_lat: npt.ArrayLike,
+    facility_lon: npt.ArrayLike,
+) -> IntArray:
+    """Home points (rows) x facilities (columns): whole metres, the unit of every cost."""
+    home_lat, home_lon = np.atleast_1d(np.asarray(lat, float)), np.atleast_1d(np.asarray(lon, float))
+    km = distances.matrix(
+        home_lat,
+        home_lon,
+        np.atleast_1d(np.asarray(facility_lat, float)),
+        np.atleast_1d(np.asarray(facility_lon, float)),
+    )
+    shape = (len(home_lat), np.size(facility_lat))
+    return np.rint(np.asarray(km) * 1000.0).astype(np.int64).reshape(shape)
 
 
 class GreatCircle:

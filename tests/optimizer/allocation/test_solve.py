@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
-
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer.allocation import Solution, solve
+from optimizer.allocation import Solution, flow, solve
 from optimizer.allocation.reference import allowed, solve_reference
 from optimizer.domain import Objective, SolveOptions
 from tests.helpers import convict, convicts_table, facilities_table, facility, random_instance
-
-model_module = importlib.import_module("optimizer.allocation.solve")
 
 
 def assert_hard_rules(solution: Solution) -> None:
@@ -79,8 +75,8 @@ def test_column_generation_reaches_the_same_optimum(
 @pytest.fixture(scope="module")
 def monkeypatch_module() -> object:
     patch = pytest.MonkeyPatch()
-    patch.setattr(model_module, "FULL_ARCS_LIMIT", 0)
-    patch.setattr(model_module, "NEAREST_ARCS", 1)
+    patch.setattr(flow, "FULL_ARCS_LIMIT", 0)
+    patch.setattr(flow, "NEAREST_ARCS", 1)
     yield None
     patch.undo()
 

@@ -49,7 +49,8 @@ def metre_matrix(
     facility_lon: npt.ArrayLike,
 ) -> IntArray:
     """Home points (rows) x facilities (columns): whole metres, the unit of every cost."""
-    home_lat, home_lon = np.atleast_1d(np.asarray(lat, float)), np.atleast_1d(np.asarray(lon, float))
+    home_lat = np.atleast_1d(np.asarray(lat, float))
+    home_lon = np.atleast_1d(np.asarray(lon, float))
     km = distances.matrix(
         home_lat,
         home_lon,

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cli.options import add_network_arguments, add_solve_arguments, solve_options
+
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -26,22 +28,15 @@ def add_commands(
     explain.add_argument("--convict", required=True, help="the convict_id to explain")
     explain.add_argument("--lang", choices=["en", "ru"], default="en")
     explain.add_argument("--json", action="store_true", help="print the structured explanation")
-    explain.add_argument(
-        "--facilities", type=Path, help="facilities CSV (default: the national network)"
-    )
-    explain.add_argument("--regions", type=Path, help="regions CSV (default: the bundled one)")
-    explain.add_argument(
-        "--objective", choices=["min-distance", "home-first"], default="min-distance"
-    )
-    explain.add_argument("--distance", choices=["great-circle", "rail"], default="great-circle")
-    explain.add_argument("--time-limit", type=float, default=60.0)
+    add_network_arguments(explain)
+    add_solve_arguments(explain)
     command("explain")(_explain)
 
 
 def _explain(args: argparse.Namespace) -> int:
     from optimizer.allocation import solve
     from optimizer.data import read_convicts, read_csv_text, read_facilities, read_regions
-    from optimizer.domain import DistanceKind, InputError, Objective, Problem, SolveOptions
+    from optimizer.domain import InputError, Problem
     from optimizer.explain import explain_convict, render_explanation
 
     regions = read_regions(args.regions)
@@ -52,8 +47,7 @@ def _explain(args: argparse.Namespace) -> int:
         raise InputError(
             [Problem(args.convicts.name, None, "convict_id", f"no convict {args.convict!r}")]
         )
-    options = SolveOptions(Objective(args.objective), DistanceKind(args.distance), args.time_limit)
-    solution = solve(convicts, facilities, options)
+    solution = solve(convicts, facilities, solve_options(args))
     _check_same_allocation(
         read_csv_text(args.placements), solution.placements, args.placements.name
     )

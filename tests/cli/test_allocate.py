@@ -1,34 +1,13 @@
-"""End-to-end: the installed `placement` command in a temporary folder."""
+"""End-to-end: `placement allocate` and `generate-cohort` in a temporary folder."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-PLACEMENT = str(Path(sys.executable).with_name("placement"))
-
-
-def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [PLACEMENT, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
-
-
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("batch")
-    assert (
-        run(
-            "generate-cohort", "--size", "400", "--seed", "5", "--out", "new.csv", cwd=folder
-        ).returncode
-        == 0
-    )
-    return folder
+from tests.cli.conftest import run
 
 
 def test_allocate_writes_one_row_per_convict_in_input_order(batch: Path) -> None:
@@ -61,45 +40,6 @@ def test_allocate_writes_one_row_per_convict_in_input_order(batch: Path) -> None
     assert [e["convict_id"] for e in explanations] == list(convicts["convict_id"])
     summary = json.loads((batch / "summary.json").read_text())
     assert summary["placed"] == (placements["facility_id"] != "").sum()
-
-
-def test_explain_one_convict_in_russian(batch: Path) -> None:
-    run("allocate", "--convicts", "new.csv", "--out", "placements.csv", cwd=batch)
-    done = run(
-        "explain",
-        "--convicts",
-        "new.csv",
-        "--placements",
-        "placements.csv",
-        "--convict",
-        "C000007",
-        "--lang",
-        "ru",
-        cwd=batch,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "Распределение осуждённого C000007" in done.stdout
-
-
-def test_explain_refuses_placements_of_another_allocation(batch: Path) -> None:
-    run("allocate", "--convicts", "new.csv", "--out", "placements.csv", cwd=batch)
-    placements = pd.read_csv(batch / "placements.csv", dtype=str, keep_default_na=False)
-    placements.loc[0, "facility_id"] = (
-        "F080" if placements.loc[0, "facility_id"] != "F080" else "F001"
-    )
-    placements.to_csv(batch / "edited.csv", index=False)
-    done = run(
-        "explain",
-        "--convicts",
-        "new.csv",
-        "--placements",
-        "edited.csv",
-        "--convict",
-        "C000001",
-        cwd=batch,
-    )
-    assert done.returncode == 2
-    assert "edited.csv, row 1, column facility_id" in done.stderr
 
 
 def test_bad_input_exits_2_lists_every_problem_and_writes_nothing(tmp_path: Path) -> None:

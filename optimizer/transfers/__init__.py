@@ -1,11 +1,11 @@
 """Transfers: the review of one request, decisions, and whole-population campaigns."""
 
-from optimizer.transfers.review import (
+from optimizer.transfers.campaign import CampaignResult, optimise_transfers
+from optimizer.transfers.decisions import record_decision
+from optimizer.transfers.domain import (
     MAX_SWAP_PEOPLE,
     REASON_RULE,
-    CampaignResult,
     Decision,
-    Evaluation,
     FacilityOption,
     FourEyesError,
     Ground,
@@ -16,10 +16,9 @@ from optimizer.transfers.review import (
     UnknownIdError,
     UnlawfulDecisionError,
     Verdict,
-    evaluate_request,
-    optimise_transfers,
-    record_decision,
 )
+from optimizer.transfers.evaluation import Evaluation
+from optimizer.transfers.review import TransferRequest, evaluate_request, review_request
 
 __all__ = [
     "MAX_SWAP_PEOPLE",
@@ -34,10 +33,12 @@ __all__ = [
     "Reason",
     "Swap",
     "SwapKind",
+    "TransferRequest",
     "UnknownIdError",
     "UnlawfulDecisionError",
     "Verdict",
     "evaluate_request",
     "optimise_transfers",
     "record_decision",
+    "review_request",
 ]

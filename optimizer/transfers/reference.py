@@ -1,6 +1,6 @@
 """A naive per-convict model of the transfer campaign: the independent judge of the fast one.
 
-Written apart from `rules.py` and `transfers.py` on purpose: eligibility comes from the plain
+Written apart from `rules.py` and `campaign.py` on purpose: eligibility comes from the plain
 restatement in `reference.allowed`, there is one binary variable per convict and facility it
 may end in (its current one, or a lawful one strictly closer to home), and the lexicographic
 objective is solved in two stages with PuLP/CBC. Slow and obviously right.
@@ -9,8 +9,10 @@ objective is solved in two stages with PuLP/CBC. Slow and obviously right.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from optimizer.allocation.reference import allowed
@@ -46,17 +48,7 @@ def optimise_transfers_reference(
     metres = np.rint(km * 1000.0).astype(np.int64)
     row_of = {fid: j for j, fid in enumerate(facilities["facility_id"])}
     current = [row_of[fid] for fid in population["facility_id"]]
-    facility_rows = [f for _, f in facilities.iterrows()]
-    pairs = []
-    for i, (_, convict) in enumerate(population.iterrows()):
-        pairs.append((i, current[i]))
-        pairs += [
-            (i, j)
-            for j, facility in enumerate(facility_rows)
-            if j != current[i]
-            and allowed(convict, facility)
-            and metres[i, j] < metres[i, current[i]]
-        ]
+    pairs = _pairs(population, facilities, metres, current)
     home_region = population["home_region"].tolist()
     facility_region = facilities["region"].tolist()
     home = {p: home_region[p[0]] == facility_region[p[1]] for p in pairs}
@@ -74,15 +66,7 @@ def optimise_transfers_reference(
         problem += pulp.lpSum(variables) == 1
     for j, variables in by_facility.items():
         problem += pulp.lpSum(variables) <= int(limit[j])
-    cases: dict[str, list[int]] = {}
-    for i, case in enumerate(population["case_id"]):
-        if case:
-            cases.setdefault(case, []).append(i)
-    for members in cases.values():
-        for j in range(len(facilities)):
-            together = [x[i, j] for i in members if (i, j) in x]
-            if len(together) > 1:
-                problem += pulp.lpSum(together) <= 1
+    _keep_co_defendants_apart(problem, x, population, len(facilities))
 
     at_home = pulp.lpSum(var for p, var in x.items() if home[p])
     problem.setObjective(at_home)
@@ -106,3 +90,41 @@ def optimise_transfers_reference(
         facility_of=facility_of,
         optimal=optimal,
     )
+
+
+def _pairs(
+    population: pd.DataFrame,
+    facilities: pd.DataFrame,
+    metres: npt.NDArray[np.int64],
+    current: list[int],
+) -> list[tuple[int, int]]:
+    """(convict, facility) where each may end: where it is, or lawful and strictly closer."""
+    facility_rows = [f for _, f in facilities.iterrows()]
+    pairs = []
+    for i, (_, convict) in enumerate(population.iterrows()):
+        pairs.append((i, current[i]))
+        pairs += [
+            (i, j)
+            for j, facility in enumerate(facility_rows)
+            if j != current[i]
+            and allowed(convict, facility)
+            and metres[i, j] < metres[i, current[i]]
+        ]
+    return pairs
+
+
+def _keep_co_defendants_apart(
+    problem: Any, x: dict[tuple[int, int], Any], population: pd.DataFrame, n_facilities: int
+) -> None:
+    """At most one convict of a case in each facility."""
+    import pulp
+
+    cases: dict[str, list[int]] = {}
+    for i, case in enumerate(population["case_id"]):
+        if case:
+            cases.setdefault(case, []).append(i)
+    for members in cases.values():
+        for j in range(n_facilities):
+            together = [x[i, j] for i in members if (i, j) in x]
+            if len(together) > 1:
+                problem += pulp.lpSum(together) <= 1

@@ -1,0 +1,95 @@
+"""The review of one transfer request as a value: the facts, the recommendation, and its words.
+
+Apart from `domain.py` because its text comes from `render.py`, which itself needs the
+vocabulary of `domain.py`: keeping the value here lets the imports point one way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from optimizer.explain.messages import LANGUAGES
+from optimizer.rules import RULES
+from optimizer.transfers.domain import (
+    REASON_RULE,
+    FacilityOption,
+    Ground,
+    Reason,
+    Swap,
+    Verdict,
+    reason_source,
+)
+from optimizer.transfers.render import render_evaluation
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """The review of one transfer request: lawfulness, room, swaps, recommendation, reasons."""
+
+    convict_id: str
+    ground: Ground
+    consent: bool
+    home_region: str
+    home_region_name: str
+    current: FacilityOption
+    current_region_name: str
+    target_region: str
+    target_region_name: str
+    target_facility: str | None
+    lawful: bool
+    failed_rules: tuple[str, ...]
+    """When not lawful: every rule id that forbids some facility of the target."""
+    options: tuple[FacilityOption, ...]
+    """Every facility of the target but the current one: lawful first, nearest to home first."""
+    swaps: tuple[Swap, ...]
+    max_swap_people: int
+    alternatives: tuple[FacilityOption, ...]
+    """Lawful facilities anywhere closer to home than now, nearest first, when the target fails."""
+    recommendation: Verdict
+    facility_id: str | None
+    """Where the recommendation transfers the convict (for a deny: None)."""
+    reasons: tuple[Reason, ...]
+
+    @property
+    def lawful_options(self) -> tuple[FacilityOption, ...]:
+        return tuple(o for o in self.options if o.lawful)
+
+    @property
+    def swap(self) -> Swap | None:
+        """The recommended swap: the shortest, then the one saving most km."""
+        return self.swaps[0] if self.recommendation is Verdict.GRANT_WITH_SWAP else None
+
+    def option(self, facility_id: str) -> FacilityOption | None:
+        return next((o for o in self.options if o.facility_id == facility_id), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able: the facts, the reasons with their rules and sources, the texts in words."""
+        return {
+            "convict_id": self.convict_id,
+            "ground": self.ground.value,
+            "consent": self.consent,
+            "home_region": self.home_region,
+            "current": self.current.as_dict(),
+            "target_region": self.target_region,
+            "target_facility": self.target_facility,
+            "lawful": self.lawful,
+            "failed_rules": [
+                {"id": r, "legal_source": RULES[r].legal_source} for r in self.failed_rules
+            ],
+            "options": [o.as_dict() for o in self.options],
+            "swaps": [s.as_dict() for s in self.swaps],
+            "max_swap_people": self.max_swap_people,
+            "alternatives": [o.as_dict() for o in self.alternatives],
+            "recommendation": self.recommendation.value,
+            "facility_id": self.facility_id,
+            "reasons": [
+                {"code": r.value, "rule": REASON_RULE[r], "legal_source": reason_source(r)}
+                for r in self.reasons
+            ],
+            "explanation": {lang: self.text(lang) for lang in LANGUAGES},
+        }
+
+    def text(self, lang: str = "en") -> str:
+        """The review in words, from the transfer message catalogue."""
+        return render_evaluation(self, lang)

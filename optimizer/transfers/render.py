@@ -1,0 +1,243 @@
+"""Transfers in words: the text of a review, from the message catalogue, and of a campaign.
+
+A review reads in a fixed order: the situation, the request, its lawfulness, the lawful
+candidates, the swaps, the reasons, the places to look elsewhere, the recommendation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from optimizer.transfers.domain import REASON_RULE, FacilityOption, Reason, Verdict
+from optimizer.transfers.messages import check_language, rule_citation, rule_line, transfer_message
+
+if TYPE_CHECKING:
+    from optimizer.transfers.campaign import CampaignResult
+    from optimizer.transfers.evaluation import Evaluation
+
+LOOKS_ELSEWHERE = (
+    Reason.NO_FACILITY_OF_TYPE,
+    Reason.NO_LAWFUL_FACILITY,
+    Reason.FULL_NO_SWAP,
+    Reason.NOT_CLOSER_TO_HOME,
+    Reason.ALREADY_IN_HOME_REGION,
+)
+"""Reasons after which the review lists lawful facilities closer to home than now."""
+
+
+def render_evaluation(evaluation: Evaluation, lang: str = "en") -> str:
+    """The review in words: situation, lawfulness, options, swaps, reasons, recommendation."""
+    check_language(lang)
+    e = evaluation
+    target = (
+        f"{e.target_facility}"
+        if e.target_facility is not None
+        else f"{e.target_region_name} ({e.target_region})"
+    )
+    lines = [
+        *_situation(e, lang),
+        *_lawfulness(e, lang),
+        *_candidates(e, lang),
+        *_swaps(e, lang),
+        *(_reason_text(e, r, target, lang) for r in e.reasons),
+    ]
+    if any(r in e.reasons for r in LOOKS_ELSEWHERE):
+        lines += _alternatives(e, lang)
+    lines.append(_recommendation(e, lang))
+    lines.append(transfer_message("reasons", lang, codes=", ".join(r.value for r in e.reasons)))
+    return "\n".join(lines)
+
+
+def _situation(e: Evaluation, lang: str) -> list[str]:
+    """Who asks, where the convict serves now, and what the request is."""
+    lines = [
+        transfer_message("title", lang, convict_id=e.convict_id),
+        transfer_message(
+            "current",
+            lang,
+            facility_name=e.current.name,
+            facility_id=e.current.facility_id,
+            facility_region_name=e.current_region_name,
+            distance_km=e.current.distance_km,
+            home_region_name=e.home_region_name,
+            home_region=e.home_region,
+        ),
+    ]
+    ground_text = transfer_message(f"ground.{e.ground.value}", lang)
+    if e.target_facility is not None:
+        target_option = e.option(e.target_facility)
+        lines.append(
+            transfer_message(
+                "request.facility",
+                lang,
+                facility_name=target_option.name if target_option else e.current.name,
+                facility_id=e.target_facility,
+                region_name=e.target_region_name,
+                ground_text=ground_text,
+            )
+        )
+    else:
+        lines.append(
+            transfer_message(
+                "request.region",
+                lang,
+                region_name=e.target_region_name,
+                region=e.target_region,
+                ground_text=ground_text,
+            )
+        )
+    return lines
+
+
+def _lawfulness(e: Evaluation, lang: str) -> list[str]:
+    """Lawful, or the rules that forbid the transfer and where each facility fails them."""
+    if e.lawful:
+        return [transfer_message("lawful.yes", lang)]
+    if not e.failed_rules:
+        return []
+    return [
+        transfer_message("lawful.no", lang),
+        *(rule_line(r, lang) for r in e.failed_rules),
+        *(
+            transfer_message(
+                "facility.unlawful",
+                lang,
+                facility_name=o.name,
+                facility_id=o.facility_id,
+                security_level=o.security_level,
+                rules=", ".join(o.failed_rules),
+            )
+            for o in e.options
+        ),
+    ]
+
+
+def _candidate_line(option: FacilityOption, lang: str, closer: str) -> str:
+    return transfer_message(
+        "candidate.line",
+        lang,
+        facility_name=option.name,
+        facility_id=option.facility_id,
+        distance_km=option.distance_km,
+        change_km=option.change_km,
+        free_places=option.free_places,
+        closer=closer,
+    )
+
+
+def _candidates(e: Evaluation, lang: str) -> list[str]:
+    """The lawful facilities of the target, each marked when not closer to home."""
+    lawful = e.lawful_options
+    if not lawful:
+        return []
+    not_closer = transfer_message("candidate.not-closer", lang)
+    return [
+        transfer_message("candidates.head", lang),
+        *(_candidate_line(o, lang, "" if o.closer else not_closer) for o in lawful),
+    ]
+
+
+def _swaps(e: Evaluation, lang: str) -> list[str]:
+    """The swaps found, each with its moves."""
+    if not e.swaps:
+        return []
+    lines = [transfer_message("swap.head", lang)]
+    for s in e.swaps:
+        moves = "; ".join(
+            transfer_message(
+                "swap.move",
+                lang,
+                convict_id=m.convict_id,
+                from_facility=m.from_facility,
+                to_facility=m.to_facility,
+                change_km=m.change_km,
+            )
+            for m in s.moves
+        )
+        lines.append(
+            transfer_message(
+                "swap.line",
+                lang,
+                kind=transfer_message(f"swap.kind.{s.kind.value}", lang),
+                people=s.people,
+                total_km=s.total_change_km,
+                moves=moves,
+            )
+        )
+    return lines
+
+
+def _alternatives(e: Evaluation, lang: str) -> list[str]:
+    """Lawful facilities closer to home than now, or that there are none."""
+    head = "alternatives.head" if e.alternatives else "alternatives.none"
+    return [
+        transfer_message(head, lang),
+        *(_candidate_line(o, lang, "") for o in e.alternatives),
+    ]
+
+
+def _recommendation(e: Evaluation, lang: str) -> str:
+    chosen = e.option(e.facility_id) if e.facility_id is not None else None
+    if e.recommendation is Verdict.DENY or chosen is None:
+        return transfer_message("recommend.deny", lang)
+    if e.recommendation is Verdict.GRANT:
+        return transfer_message(
+            "recommend.grant", lang, facility_name=chosen.name, facility_id=chosen.facility_id
+        )
+    return transfer_message(
+        "recommend.grant-with-swap",
+        lang,
+        people=e.swaps[0].people,
+        facility_name=chosen.name,
+        facility_id=chosen.facility_id,
+    )
+
+
+def _reason_text(e: Evaluation, reason: Reason, target: str, lang: str) -> str:
+    rule = REASON_RULE[reason]
+    fields: dict[str, Any] = {
+        "target": target,
+        "rule_text": rule_citation(rule, lang) if rule is not None else "",
+        "max_people": e.max_swap_people,
+        "count": len(e.swaps),
+    }
+    if reason is Reason.ROOM_AVAILABLE and e.facility_id is not None:
+        chosen = e.option(e.facility_id)
+        assert chosen is not None
+        fields |= {
+            "facility_name": chosen.name,
+            "facility_id": chosen.facility_id,
+            "free_places": chosen.free_places,
+        }
+    if reason is Reason.CLOSER_FACILITY_AVAILABLE:
+        nearest = next(a for a in e.alternatives if a.free_places > 0)
+        fields |= {
+            "facility_name": nearest.name,
+            "facility_id": nearest.facility_id,
+            "free_places": nearest.free_places,
+            "distance_km": nearest.distance_km,
+        }
+    return transfer_message(reason.value, lang, **fields)
+
+
+def render_campaign(result: CampaignResult) -> str:
+    """A campaign in words: how many move, who ends at home, km saved, and per home region."""
+    mean = result.km_saved / result.moved if result.moved else 0.0
+    lines = [
+        f"Transfer campaign over {result.convicts:,} convicts "
+        f"({'optimal' if result.optimal else 'not proven optimal'}, {result.method}): "
+        f"{result.moved:,} move strictly closer to home, nobody farther, no facility over "
+        "capacity.",
+        f"In their home region: {result.home_before:,} now, {result.home_after:,} after "
+        f"({result.home_after - result.home_before:+,}).",
+        f"Distance from home: {result.total_km_before:,.0f} km in all now, "
+        f"{result.total_km_after:,.0f} km "
+        f"after; {result.km_saved:,.0f} km saved ({mean:,.0f} km per move).",
+        f"Moves into free places: {result.into_free_places:,}; "
+        "into places freed by others moving "
+        f"out: {result.into_freed_places:,}.",
+        "",
+        "By home region:",
+        result.by_region.to_string(index=False),
+    ]
+    return "\n".join(lines)

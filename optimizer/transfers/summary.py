@@ -1,0 +1,130 @@
+"""A campaign checked against every hard rule and summed up: the moves and each home region.
+
+The flow model guarantees these rules; checking them again on the result turns a modelling bug
+into a SolverError instead of an unlawful campaign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from optimizer.domain import SolverError
+from optimizer.transfers.placed import BoolArray, IntArray, Placed, RowArray
+
+COUNT_COLUMNS = ("convicts", "home_before", "home_after", "moved")
+
+
+@dataclass(frozen=True, eq=False)
+class CampaignTables:
+    """Per convict whether moved and at home before and after; the moves; per home region."""
+
+    moved: BoolArray
+    home_before: BoolArray
+    home_after: BoolArray
+    grown: int
+    """Places taken that were free today: the net growth of the receiving facilities."""
+    moves: pd.DataFrame
+    by_region: pd.DataFrame
+
+
+def check_campaign(
+    placed: Placed, facility_of: RowArray, before: IntArray, after: IntArray
+) -> None:
+    """Raise SolverError unless every move is lawful, strictly closer to home and within
+    capacity, and no co-defendants end together who were not together before."""
+    moved = facility_of != placed.current
+    final_count = np.bincount(facility_of, minlength=len(placed.facilities)).astype(np.int64)
+    if (after[moved] >= before[moved]).any():
+        raise SolverError("a move does not bring the convict closer to home")
+    if (final_count > np.maximum(placed.capacity, placed.count)).any():
+        raise SolverError("a facility ends above its capacity")
+    if not placed.allowed[placed.class_of[moved], facility_of[moved]].all():
+        raise SolverError("a move breaks an eligibility rule")
+    case = placed.shared_cases().to_numpy()
+    in_case = case != ""
+    together = pd.DataFrame({"case": case[in_case], "facility": facility_of[in_case]}).duplicated()
+    was_together = pd.DataFrame(
+        {"case": case[in_case], "facility": placed.current[in_case]}
+    ).duplicated()
+    if together.sum() > was_together.sum():
+        raise SolverError("a move puts co-defendants in one facility")
+
+
+def campaign_tables(
+    placed: Placed,
+    regions: pd.DataFrame,
+    facility_of: RowArray,
+    before: IntArray,
+    after: IntArray,
+) -> CampaignTables:
+    """The campaign's moves (population order) and its effect per home region."""
+    home = placed.population["home_region"].to_numpy()
+    region = placed.facilities["region"].to_numpy()
+    moved = facility_of != placed.current
+    home_before = region[placed.current] == home
+    home_after = region[facility_of] == home
+    final_count = np.bincount(facility_of, minlength=len(placed.facilities)).astype(np.int64)
+    return CampaignTables(
+        moved=moved,
+        home_before=home_before,
+        home_after=home_after,
+        grown=int(np.maximum(final_count - placed.count, 0).sum()),
+        moves=_moves(placed, facility_of, before, after, home_after),
+        by_region=_by_region(
+            regions,
+            pd.DataFrame(
+                {
+                    "region": home,
+                    "convicts": 1,
+                    "home_before": home_before.astype(np.int64),
+                    "home_after": home_after.astype(np.int64),
+                    "moved": moved.astype(np.int64),
+                    "km_saved": (before - after) / 1000.0,
+                }
+            ),
+        ),
+    )
+
+
+def _moves(
+    placed: Placed,
+    facility_of: RowArray,
+    before: IntArray,
+    after: IntArray,
+    home_after: BoolArray,
+) -> pd.DataFrame:
+    """One row per moved convict: from where to where, km before and after, home after."""
+    moved = facility_of != placed.current
+    region = placed.facilities["region"].to_numpy()
+    ids = placed.facilities["facility_id"].to_numpy()
+    return pd.DataFrame(
+        {
+            "convict_id": placed.population["convict_id"].to_numpy()[moved],
+            "home_region": placed.population["home_region"].to_numpy()[moved],
+            "from_facility": ids[placed.current[moved]],
+            "from_region": region[placed.current[moved]],
+            "to_facility": ids[facility_of[moved]],
+            "to_region": region[facility_of[moved]],
+            "distance_before_km": np.round(before[moved] / 1000.0, 3),
+            "distance_after_km": np.round(after[moved] / 1000.0, 3),
+            "saved_km": np.round((before[moved] - after[moved]) / 1000.0, 3),
+            "home_after": home_after[moved],
+        }
+    )
+
+
+def _by_region(regions: pd.DataFrame, per_convict: pd.DataFrame) -> pd.DataFrame:
+    """Per region of the table, in its order: the sums of `per_convict` by home region."""
+    by_region = (
+        regions[["region", "name"]]
+        .merge(
+            per_convict.groupby("region", sort=False).sum().reset_index(), on="region", how="left"
+        )
+        .fillna({"convicts": 0, "home_before": 0, "home_after": 0, "moved": 0, "km_saved": 0.0})
+        .astype(dict.fromkeys(COUNT_COLUMNS, np.int64))
+    )
+    by_region["km_saved"] = by_region["km_saved"].round(1)
+    return by_region

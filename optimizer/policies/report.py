@@ -12,174 +12,33 @@ Everything written is computed from a `BenchmarkResult`; no figure is typed in. 
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from optimizer.data import write_csv_atomically, write_text_atomically
-from optimizer.policies.simulate import BenchmarkResult, Mode, Policy, PolicyRun
+from optimizer.policies.benchmark import BenchmarkResult
+from optimizer.policies.figures import draw_figures
+from optimizer.policies.formats import missing, number, percent, signed, with_interval
+from optimizer.policies.markup import (
+    Block,
+    Bullets,
+    Figure,
+    Heading,
+    Paragraph,
+    Table,
+    render_html,
+    render_markdown,
+)
+from optimizer.policies.policy import Policy
+from optimizer.policies.runs import Mode
 
-FIGURE_DPI = 110
+Column = tuple[str, str, Callable[[float], str]]
+"""A metric, its column heading, and its number format."""
 
-LEVEL_COLOURS = {
-    "minimum": "#4daf4a",
-    "medium": "#377eb8",
-    "maximum": "#e41a1c",
-    "extreme": "#984ea3",
-    "complete": "#a65628",
-    "mixed": "#999999",
-}
-
-MAP_FLOW_MIN_SHARE = 0.002
-"""Flows below this share of a run's placements are left off the map to keep it readable."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Blocks: one document, rendered twice
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int = 2
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-
-
-@dataclass(frozen=True)
-class Bullets:
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    frame: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class Figure:
-    path: str
-    caption: str
-
-
-Block = Heading | Paragraph | Bullets | Table | Figure
-
-
-def render_markdown(blocks: Sequence[Block]) -> str:
-    out: list[str] = []
-    for block in blocks:
-        if isinstance(block, Heading):
-            out.append(f"{'#' * block.level} {block.text}")
-        elif isinstance(block, Paragraph):
-            out.append(block.text)
-        elif isinstance(block, Bullets):
-            out.append("\n".join(f"- {item}" for item in block.items))
-        elif isinstance(block, Table):
-            out.append(_markdown_table(block.frame))
-        else:
-            out.append(f"![{block.caption}]({block.path})\n\n*{block.caption}*")
-    return "\n\n".join(out) + "\n"
-
-
-def _markdown_table(frame: pd.DataFrame) -> str:
-    def cell(value: object) -> str:
-        return str(value).replace("|", "\\|")
-
-    header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---" if i == 0 else "---:" for i in range(len(frame.columns))) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *rows])
-
-
-def render_html(blocks: Sequence[Block], title: str) -> str:
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(title)}</title>",
-        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.45}"
-        "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}"
-        "th,td{border:1px solid #ccc;padding:0.25em 0.5em;text-align:right}"
-        "th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}"
-        "figure{margin:1.5em 0}img{max-width:100%}figcaption{color:#555;font-size:0.9em}</style>",
-        "</head><body>",
-    ]
-    for block in blocks:
-        if isinstance(block, Heading):
-            out.append(f"<h{block.level}>{html.escape(block.text)}</h{block.level}>")
-        elif isinstance(block, Paragraph):
-            out.append(f"<p>{_inline_html(block.text)}</p>")
-        elif isinstance(block, Bullets):
-            out.append(
-                "<ul>" + "".join(f"<li>{_inline_html(i)}</li>" for i in block.items) + "</ul>"
-            )
-        elif isinstance(block, Table):
-            head = "".join(f"<th>{html.escape(str(c))}</th>" for c in block.frame.columns)
-            body = "".join(
-                "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-                for row in block.frame.itertuples(index=False)
-            )
-            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-        else:
-            out.append(
-                f'<figure><img src="{html.escape(block.path)}" alt="{html.escape(block.caption)}">'
-                f"<figcaption>{html.escape(block.caption)}</figcaption></figure>"
-            )
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
-
-
-def _inline_html(text: str) -> str:
-    """Escape, then turn the Markdown `code` and **bold** spans the report uses into tags."""
-    escaped = html.escape(text)
-    parts = escaped.split("`")
-    escaped = "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
-    parts = escaped.split("**")
-    return "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
-
-
-# ---------------------------------------------------------------------------------------------
-# Number formats
-
-
-def percent(value: float, digits: int = 1) -> str:
-    return "n/a" if _missing(value) else f"{100 * value:.{digits}f}%"
-
-
-def number(value: float, digits: int = 0) -> str:
-    return "n/a" if _missing(value) else f"{value:,.{digits}f}"
-
-
-def _missing(value: float) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def with_interval(mean: float, low: float, high: float, fmt: Callable[[float], str]) -> str:
-    """'mean (low to high)', or the mean alone when there is no interval (one seed)."""
-    if _missing(low) or _missing(high) or low == high:
-        return fmt(mean)
-    return f"{fmt(mean)} ({fmt(low)} to {fmt(high)})"
-
-
-def signed(value: float, fmt: Callable[[float], str]) -> str:
-    if _missing(value):
-        return "n/a"
-    return ("+" if value > 0 else "−" if value < 0 else "±") + fmt(abs(value))
-
-
-# ---------------------------------------------------------------------------------------------
-# The report
-
-
-MAIN_COLUMNS: tuple[tuple[str, str, Callable[[float], str]], ...] = (
+MAIN_COLUMNS: tuple[Column, ...] = (
     ("placed", "placed", number),
     ("unplaced", "unplaced", number),
     ("home_share", "home region", percent),
@@ -194,7 +53,7 @@ MAIN_COLUMNS: tuple[tuple[str, str, Callable[[float], str]], ...] = (
     ("overfull_facilities", "overfull facilities", number),
 )
 
-FLOW_COLUMNS: tuple[tuple[str, str, Callable[[float], str]], ...] = (
+FLOW_COLUMNS: tuple[Column, ...] = (
     ("over_capacity_at_start", "over capacity at start", number),
     ("excess_at_start", "occupants beyond capacity at start", number),
     ("transferred", "transferred in week 0", number),
@@ -233,12 +92,9 @@ def write_report(result: BenchmarkResult, out: Path | str, *, figures: bool = Tr
 def report_blocks(result: BenchmarkResult, figures: dict[str, str]) -> list[Block]:
     """The report's content, in order; `figures` maps figure keys to relative paths."""
     summary = result.summary()
-    effects = result.effects()
-    settings = result.settings
     blocks: list[Block] = [Paragraph(_intro(result))]
-
     blocks.append(Heading("Effect of each policy against the reference"))
-    blocks += [Paragraph(s) for s in effect_sentences(result, effects)]
+    blocks += [Paragraph(s) for s in effect_sentences(result, result.effects())]
     if "home-share" in figures:
         blocks.append(
             Figure(
@@ -246,46 +102,50 @@ def report_blocks(result: BenchmarkResult, figures: dict[str, str]) -> list[Bloc
                 "Share of placed convicts in their home region, 95% interval over seeds.",
             )
         )
-
-    for mode in settings.modes:
-        blocks.append(Heading(_mode_title(mode, result)))
-        blocks.append(Paragraph(_mode_note(mode, result)))
-        blocks.append(Table(comparison_table(summary, mode, MAIN_COLUMNS, result.policies)))
-        if mode is Mode.FLOW:
-            blocks.append(Paragraph("Occupants beyond new capacities (closures, capacity cuts):"))
-            blocks.append(Table(comparison_table(summary, mode, FLOW_COLUMNS, result.policies)))
-        blocks.append(
-            Paragraph("Utilisation by security level (occupancy over capacity, open facilities):")
-        )
-        blocks.append(Table(utilisation_table(summary, mode, result.policies)))
-        blocks.append(
-            Paragraph("Share placed in the home region, by home region (mean over seeds):")
-        )
-        blocks.append(Table(region_table(result, mode)))
-        if f"distance-{mode.value}" in figures:
-            blocks.append(
-                Figure(
-                    figures[f"distance-{mode.value}"],
-                    f"Distance from home, {mode.value}, seed {settings.seeds[0]}: share of "
-                    "placed convicts within each distance.",
-                )
-            )
-        for policy in result.policies:
-            key = f"map-{mode.value}-{policy.name}"
-            if key in figures:
-                blocks.append(
-                    Figure(
-                        figures[key],
-                        f"Placement flows, {mode.value}, {policy.name}, seed "
-                        f"{settings.seeds[0]}: lines from home-region centres to facilities, "
-                        "width by number of convicts; facilities sized by capacity.",
-                    )
-                )
-
+    for mode in result.settings.modes:
+        blocks += _mode_blocks(result, summary, mode, figures)
     blocks.append(Heading("Policies"))
     blocks.append(Bullets(tuple(_policy_line(p) for p in result.policies)))
     blocks.append(Heading("Method"))
     blocks.append(Bullets(_method_notes(result)))
+    return blocks
+
+
+def _mode_blocks(
+    result: BenchmarkResult, summary: pd.DataFrame, mode: Mode, figures: dict[str, str]
+) -> list[Block]:
+    """One mode's section: its tables, then its distance figure and maps when drawn."""
+    blocks: list[Block] = [Heading(_mode_title(mode, result)), Paragraph(_mode_note(mode, result))]
+    blocks.append(Table(comparison_table(summary, mode, MAIN_COLUMNS, result.policies)))
+    if mode is Mode.FLOW:
+        blocks.append(Paragraph("Occupants beyond new capacities (closures, capacity cuts):"))
+        blocks.append(Table(comparison_table(summary, mode, FLOW_COLUMNS, result.policies)))
+    blocks.append(
+        Paragraph("Utilisation by security level (occupancy over capacity, open facilities):")
+    )
+    blocks.append(Table(utilisation_table(summary, mode, result.policies)))
+    blocks.append(Paragraph("Share placed in the home region, by home region (mean over seeds):"))
+    blocks.append(Table(region_table(result, mode)))
+    first = result.settings.seeds[0]
+    if f"distance-{mode.value}" in figures:
+        blocks.append(
+            Figure(
+                figures[f"distance-{mode.value}"],
+                f"Distance from home, {mode.value}, seed {first}: share of "
+                "placed convicts within each distance.",
+            )
+        )
+    for policy in result.policies:
+        key = f"map-{mode.value}-{policy.name}"
+        if key in figures:
+            blocks.append(
+                Figure(
+                    figures[key],
+                    f"Placement flows, {mode.value}, {policy.name}, seed "
+                    f"{first}: lines from home-region centres to facilities, "
+                    "width by number of convicts; facilities sized by capacity.",
+                )
+            )
     return blocks
 
 
@@ -333,7 +193,7 @@ def _mode_note(mode: Mode, result: BenchmarkResult) -> str:
 def comparison_table(
     summary: pd.DataFrame,
     mode: Mode,
-    columns: Sequence[tuple[str, str, Callable[[float], str]]],
+    columns: Sequence[Column],
     policies: Sequence[Policy],
 ) -> pd.DataFrame:
     """Policies as rows, metrics as columns, each cell 'mean (low to high)'."""
@@ -375,7 +235,7 @@ def utilisation_table(
         row = {"policy": policy.name}
         for level in levels:
             value = mine["mean"].get(f"utilisation_{level}", math.nan)
-            row[level] = "—" if _missing(value) else percent(value)
+            row[level] = "—" if missing(value) else percent(value)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -402,40 +262,51 @@ def effect_sentences(result: BenchmarkResult, effects: pd.DataFrame) -> list[str
             key = (mode.value, policy.name)
             if policy.name == result.reference or (*key, "home_share") not in indexed:
                 continue
-            home = indexed[(*key, "home_share")]
-            total = indexed[(*key, "total_km")]
-            mean = indexed[(*key, "mean_km")]
-            unplaced = indexed[(*key, "unplaced")]
-
-            def pp(v: float) -> str:
-                return number(100 * v, 1) + " pp"
-
-            def pct(v: float) -> str:
-                return number(100 * v, 1) + "%"
-
-            home_interval = _interval_text(
-                home["change_ci_low"], home["change_ci_high"], lambda v: signed(v, pp)
-            )
-            total_interval = _interval_text(
-                total["change_ci_low"], total["change_ci_high"], lambda v: signed(v, number)
-            )
             sentences.append(
-                f"**{policy.name}** ({mode.value}): the share of placed convicts in their home "
-                f"region goes from {percent(home['reference'])} to {percent(home['value'])} "
-                f"({signed(home['change'], pp)}{home_interval}); the total distance from home "
-                f"goes from {number(total['reference'])} km to {number(total['value'])} km "
-                f"({signed(total['relative'], pct)}, {signed(total['change'], number)} km"
-                f"{total_interval}); the mean distance from {number(mean['reference'])} km to "
-                f"{number(mean['value'])} km; unplaced convicts from "
-                f"{number(unplaced['reference'])} to {number(unplaced['value'])}."
+                _effect_sentence(
+                    policy.name, mode, {m: indexed[(*key, m)] for m in _SENTENCE_METRICS}
+                )
             )
     if not sentences:
         sentences.append("Only one policy was run; there is nothing to compare it with.")
     return sentences
 
 
+_SENTENCE_METRICS = ("home_share", "total_km", "mean_km", "unplaced")
+
+
+def _effect_sentence(policy: str, mode: Mode, effect: dict[str, dict[str, float]]) -> str:
+    """The sentence of one policy in one mode, from its rows of the effects table."""
+    home, total = effect["home_share"], effect["total_km"]
+    mean, unplaced = effect["mean_km"], effect["unplaced"]
+    home_interval = _interval_text(
+        home["change_ci_low"], home["change_ci_high"], lambda v: signed(v, _points)
+    )
+    total_interval = _interval_text(
+        total["change_ci_low"], total["change_ci_high"], lambda v: signed(v, number)
+    )
+    return (
+        f"**{policy}** ({mode.value}): the share of placed convicts in their home "
+        f"region goes from {percent(home['reference'])} to {percent(home['value'])} "
+        f"({signed(home['change'], _points)}{home_interval}); the total distance from home "
+        f"goes from {number(total['reference'])} km to {number(total['value'])} km "
+        f"({signed(total['relative'], _percent_change)}, {signed(total['change'], number)} km"
+        f"{total_interval}); the mean distance from {number(mean['reference'])} km to "
+        f"{number(mean['value'])} km; unplaced convicts from "
+        f"{number(unplaced['reference'])} to {number(unplaced['value'])}."
+    )
+
+
+def _points(value: float) -> str:
+    return number(100 * value, 1) + " pp"
+
+
+def _percent_change(value: float) -> str:
+    return number(100 * value, 1) + "%"
+
+
 def _interval_text(low: float, high: float, fmt: Callable[[float], str]) -> str:
-    if _missing(low) or _missing(high):
+    if missing(low) or missing(high):
         return ""
     return f"; 95% interval {fmt(low)} to {fmt(high)}"
 
@@ -500,158 +371,3 @@ def _method_notes(result: BenchmarkResult) -> tuple[str, ...]:
         "Intervals: 95% two-sided Student t over seeds (n/a with one seed); policy differences "
         "are computed per seed, then averaged.",
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Figures
-
-
-def draw_figures(result: BenchmarkResult, folder: Path) -> dict[str, str]:
-    """Draw every figure into `folder`; returns figure key -> path relative to the report."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    folder.mkdir(parents=True, exist_ok=True)
-    paths: dict[str, str] = {}
-    first = result.settings.seeds[0]
-    paths["home-share"] = _save(_home_share_figure(result), folder / "home-share.png")
-    for mode in result.settings.modes:
-        runs = [r for r in result.runs if r.mode is mode and r.seed == first]
-        paths[f"distance-{mode.value}"] = _save(
-            _distance_figure(runs, mode), folder / f"distance-{mode.value}.png"
-        )
-        for run in runs:
-            key = f"map-{mode.value}-{run.policy}"
-            paths[key] = _save(_map_figure(run, result.regions), folder / f"{key}.png")
-    return {k: str(Path(p).relative_to(folder.parent)) for k, p in paths.items()}
-
-
-def _save(figure: Any, path: Path) -> str:
-    import matplotlib.pyplot as plt
-
-    temporary = path.with_name(f".{path.name}.tmp.png")
-    figure.savefig(temporary, dpi=FIGURE_DPI, bbox_inches="tight")
-    plt.close(figure)
-    temporary.replace(path)
-    return str(path)
-
-
-def _distance_figure(runs: Sequence[PolicyRun], mode: Mode) -> Any:
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(8, 4.5))
-    for run in runs:
-        km = np.sort(run.distance_km[run.facility_of >= 0])
-        if len(km) == 0:
-            continue
-        axes.step(km, np.arange(1, len(km) + 1) / len(km), where="post", label=run.policy)
-    axes.axvline(1000, color="#888", linestyle=":", linewidth=1)
-    axes.set_xlabel("distance from home, km")
-    axes.set_ylabel("share of placed convicts within")
-    axes.set_title(f"Distance from home ({mode.value})")
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize=8, loc="lower right")
-    return figure
-
-
-def _home_share_figure(result: BenchmarkResult) -> Any:
-    import matplotlib.pyplot as plt
-
-    summary = result.summary()
-    part = summary[summary["metric"] == "home_share"]
-    modes = list(result.settings.modes)
-    names = [p.name for p in result.policies]
-    figure, axes = plt.subplots(figsize=(8, 0.6 + 0.45 * len(names) * len(modes)))
-    height = 0.8 / max(len(modes), 1)
-    for k, mode in enumerate(modes):
-        rows = part[part["mode"] == mode.value].set_index("policy").reindex(names)
-        mean = rows["mean"].to_numpy(float)
-        low = np.nan_to_num(mean - rows["ci_low"].to_numpy(float))
-        high = np.nan_to_num(rows["ci_high"].to_numpy(float) - mean)
-        y = np.arange(len(names)) + k * height
-        axes.barh(
-            y,
-            100 * mean,
-            height=height,
-            xerr=100 * np.vstack([low, high]),
-            label=mode.value,
-            capsize=3,
-        )
-    axes.set_yticks(np.arange(len(names)) + height * (len(modes) - 1) / 2, names, fontsize=8)
-    axes.invert_yaxis()
-    axes.set_xlabel("placed in the home region, %")
-    axes.grid(axis="x", alpha=0.3)
-    axes.legend(fontsize=8)
-    return figure
-
-
-def _map_figure(run: PolicyRun, regions: pd.DataFrame) -> Any:
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-
-    figure, axes = plt.subplots(figsize=(10, 6))
-    facilities = run.facilities
-    centres = regions.set_index("region")
-    placed = run.facility_of >= 0
-    flows = (
-        pd.DataFrame(
-            {
-                "home": run.convicts["home_region"].to_numpy()[placed],
-                "facility": run.facility_of[placed],
-            }
-        )
-        .value_counts()
-        .rename("count")
-        .reset_index()
-    )
-    if len(flows):
-        floor = MAP_FLOW_MIN_SHARE * placed.sum()
-        flows = flows[flows["count"] >= floor]
-        widest = flows["count"].max() if len(flows) else 1
-        centre_lon, centre_lat = centres["lon"].to_dict(), centres["lat"].to_dict()
-        facility_lon, facility_lat = facilities["lon"].to_numpy(), facilities["lat"].to_numpy()
-        for home, facility, count in flows.itertuples(index=False):
-            axes.plot(
-                [centre_lon[home], facility_lon[facility]],
-                [centre_lat[home], facility_lat[facility]],
-                color="#d95f02",
-                alpha=0.35,
-                linewidth=0.3 + 5.0 * count / widest,
-                zorder=1,
-            )
-    open_ = facilities["capacity"].to_numpy() > 0
-    colours = [LEVEL_COLOURS.get(level, "#000") for level in facilities["security_level"]]
-    axes.scatter(
-        facilities["lon"][open_],
-        facilities["lat"][open_],
-        s=facilities["capacity"][open_] / 6.0,
-        c=np.asarray(colours, dtype=object)[open_],
-        alpha=0.75,
-        edgecolors="k",
-        linewidths=0.4,
-        zorder=2,
-    )
-    if (~open_).any():
-        axes.scatter(
-            facilities["lon"][~open_], facilities["lat"][~open_], marker="x", c="k", s=40, zorder=3
-        )
-    axes.scatter(regions["lon"], regions["lat"], marker="s", s=14, c="k", zorder=3)
-    for code, lon, lat in zip(regions["region"], regions["lon"], regions["lat"], strict=True):
-        axes.annotate(code, (lon, lat), xytext=(3, 3), textcoords="offset points", fontsize=7)
-    levels = list(dict.fromkeys(facilities["security_level"][open_]))
-    handles = [
-        Line2D(
-            [], [], marker="o", linestyle="", color=LEVEL_COLOURS.get(level, "#000"), label=level
-        )
-        for level in levels
-    ]
-    handles.append(Line2D([], [], marker="s", linestyle="", color="k", label="region centre"))
-    if (~open_).any():
-        handles.append(Line2D([], [], marker="x", linestyle="", color="k", label="closed facility"))
-    axes.legend(handles=handles, fontsize=7, loc="upper left")
-    axes.set_aspect(1 / math.cos(math.radians(48.0)))
-    axes.set_xlabel("longitude")
-    axes.set_ylabel("latitude")
-    axes.set_title(f"{run.policy}: placement flows ({run.mode.value}, seed {run.seed})")
-    axes.grid(alpha=0.2)
-    return figure

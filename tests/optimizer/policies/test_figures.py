@@ -1,0 +1,37 @@
+"""Figures: every figure of a benchmark drawn and saved as PNG, paths relative to the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from optimizer.policies import BenchmarkResult, Mode
+from optimizer.policies.figures import distance_figure, draw_figures, save_figure
+
+
+def test_draw_figures_names_every_figure_relative_to_the_report(
+    tmp_path: Path, merger_benchmark: BenchmarkResult
+) -> None:
+    paths = draw_figures(merger_benchmark, tmp_path / "figures")
+    assert paths["home-share"] == "figures/home-share.png"
+    assert set(paths) == {
+        "home-share",
+        "distance-steady-state",
+        "distance-flow",
+        "map-steady-state-baseline",
+        "map-steady-state-merge-medium-maximum",
+        "map-flow-baseline",
+        "map-flow-merge-medium-maximum",
+    }
+    for path in paths.values():
+        assert (tmp_path / path).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_distance_figure_draws_one_line_per_run_and_saves_atomically(
+    tmp_path: Path, merger_benchmark: BenchmarkResult
+) -> None:
+    runs = [r for r in merger_benchmark.runs if r.mode is Mode.FLOW and r.seed == 0]
+    figure = distance_figure(runs, Mode.FLOW)
+    assert len(figure.axes[0].get_lines()) == len(runs) + 1, "one per run and the 1,000 km mark"
+    written = save_figure(figure, tmp_path / "d.png")
+    assert written == str(tmp_path / "d.png")
+    assert [p.name for p in tmp_path.iterdir()] == ["d.png"], "no temporary file left"

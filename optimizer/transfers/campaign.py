@@ -18,8 +18,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from optimizer.allocation.flow import hand_out
 from optimizer.domain import DistanceKind, SolverError
-from optimizer.geo import DistanceSource
+from optimizer.geo import DistanceSource, metre_matrix
 from optimizer.transfers.placed import (
     BoolArray,
     IntArray,
@@ -113,7 +114,12 @@ def optimise_transfers(
     arc, cost = _arcs(placed, groups, metres)
     network = _Network.of(placed, groups, arc, cost)
     flows = network.solve()
-    facility_of = hand_out(network.tail, network.facility, flows, groups.current, groups.group_of)
+    used = flows > 0
+    group, target = network.tail[used], network.facility[used]
+    # Each group's flows go to its convicts in population order, movers first.
+    facility_of = hand_out(
+        group, target, flows[used], groups.group_of, last=target == groups.current[group]
+    )
     before = metres[groups.group_of, placed.current]
     after = metres[groups.group_of, facility_of]
     check_campaign(placed, facility_of, before, after)
@@ -176,13 +182,13 @@ class _Groups:
 
     def metres(self, source: DistanceSource, facilities: pd.DataFrame) -> IntArray:
         """groups x facilities: metres from each group's home point."""
-        km = source.matrix(
-            self.table["home_lat"].to_numpy(float),
-            self.table["home_lon"].to_numpy(float),
-            facilities["lat"].to_numpy(float),
-            facilities["lon"].to_numpy(float),
+        return metre_matrix(
+            source,
+            self.table["home_lat"],
+            self.table["home_lon"],
+            facilities["lat"],
+            facilities["lon"],
         )
-        return np.rint(km * 1000.0).astype(np.int64)
 
 
 def _arcs(placed: Placed, groups: _Groups, metres: IntArray) -> tuple[BoolArray, IntArray]:
@@ -283,27 +289,3 @@ def _case_places(
     node_facility: RowArray = node_places["facility"].to_numpy(np.intp)
     members_there: IntArray = node_places["members"].fillna(0).to_numpy(np.int64)
     return np.asarray(case_node, dtype=np.intp), node_facility, members_there
-
-
-def hand_out(
-    tail: RowArray,
-    facility: RowArray,
-    flows: IntArray,
-    current: RowArray,
-    group_of: RowArray,
-) -> RowArray:
-    """Each group's flows to its convicts in population order, movers first: deterministic.
-
-    The same hand-out as `optimizer.allocation.solve`'s disaggregation of group flows, kept
-    here until the two are unified in one public place.
-    """
-    used = flows > 0
-    group, target, amount = tail[used], facility[used], flows[used]
-    order = np.lexsort((target, target == current[group], group))
-    target, amount = target[order], amount[order]
-    ends = np.cumsum(amount)
-    by_group = np.argsort(group_of, kind="stable")
-    pick = np.searchsorted(ends, np.arange(len(group_of)), side="right")
-    facility_of = np.empty(len(group_of), dtype=np.intp)
-    facility_of[by_group] = target[pick]
-    return facility_of

@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from optimizer.domain import DistanceKind, InputError, Problem
-from optimizer.geo import DistanceSource, distance_source
+from optimizer.geo import DistanceSource, distance_source, metre_matrix
 from optimizer.rules import convict_classes, eligibility
 from optimizer.transfers.domain import UnknownIdError
 
@@ -110,10 +110,10 @@ class Placed:
 
     def metres(self, source: DistanceSource, rows: RowArray | slice) -> IntArray:
         """Metres from the homes of the given convicts to every facility."""
-        matrix_km = source.matrix(
+        return metre_matrix(
+            source,
             self.population["home_lat"].to_numpy(float)[rows],
             self.population["home_lon"].to_numpy(float)[rows],
-            self.facilities["lat"].to_numpy(float),
-            self.facilities["lon"].to_numpy(float),
+            self.facilities["lat"],
+            self.facilities["lon"],
         )
-        return np.rint(np.atleast_2d(matrix_km) * 1000.0).astype(np.int64)

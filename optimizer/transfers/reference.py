@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from optimizer.allocation.reference import allowed
-from optimizer.geo import DistanceSource, GreatCircle
+from optimizer.geo import DistanceSource, GreatCircle, metre_matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +39,13 @@ def optimise_transfers_reference(
     import pulp
 
     distances = distances or GreatCircle()
-    km = distances.matrix(
-        population["home_lat"].to_numpy(float),
-        population["home_lon"].to_numpy(float),
-        facilities["lat"].to_numpy(float),
-        facilities["lon"].to_numpy(float),
+    metres = metre_matrix(
+        distances,
+        population["home_lat"],
+        population["home_lon"],
+        facilities["lat"],
+        facilities["lon"],
     )
-    metres = np.rint(km * 1000.0).astype(np.int64)
     row_of = {fid: j for j, fid in enumerate(facilities["facility_id"])}
     current = [row_of[fid] for fid in population["facility_id"]]
     pairs = _pairs(population, facilities, metres, current)

@@ -11,7 +11,6 @@ import pytest
 from optimizer.data import read_facilities, read_regions
 from optimizer.rules import convict_classes, eligibility
 from optimizer.transfers import evaluate_request, optimise_transfers
-from optimizer.transfers.campaign import hand_out
 from optimizer.transfers.reference import optimise_transfers_reference
 from tests.helpers import convict, facility, regions_table
 from tests.optimizer.transfers.worlds import full, metres, random_world, world
@@ -118,17 +117,6 @@ def test_the_national_campaign_is_sound_and_reviews_work_on_it() -> None:
     json.dumps(result.as_dict())
     for cid in population["convict_id"].iloc[:: len(population) // 5]:
         json.dumps(evaluate_request(population, facilities, regions, cid).as_dict())
-
-
-def test_hand_out_gives_each_group_its_flows_movers_first_in_population_order() -> None:
-    """Group 0 (convicts 0, 2, 3, now in facility 0) sends one to facility 1; group 1
-    (convict 1, in facility 1) stays."""
-    tail = np.array([0, 0, 1], dtype=np.intp)
-    facility_rows = np.array([0, 1, 1], dtype=np.intp)
-    flows = np.array([2, 1, 1], dtype=np.int64)
-    current = np.array([0, 1], dtype=np.intp)
-    group_of = np.array([0, 1, 0, 0], dtype=np.intp)
-    assert hand_out(tail, facility_rows, flows, current, group_of).tolist() == [1, 1, 0, 0]
 
 
 def test_the_campaign_text_and_json_agree() -> None:

@@ -6,7 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from optimizer.policies import BenchmarkSettings, Policy
 
 from optimizer.domain import DistanceKind, InputError, Objective, Problem
 
@@ -109,66 +114,71 @@ def _check_arguments(args: argparse.Namespace) -> None:
 
 def _benchmark(args: argparse.Namespace) -> int:
     from optimizer.data import read_facilities, read_regions
-    from optimizer.policies import (
-        KM_PER_CARRIAGE_DAY,
-        Mode,
-        read_policy,
-        read_standing_population,
-        run_benchmark,
-    )
-    from optimizer.policies.report import write_report
+    from optimizer.policies import run_benchmark
+    from optimizer.policies.report import effect_sentences, write_report
 
     _check_arguments(args)
     regions = read_regions(args.regions)
     facilities = read_facilities(args.facilities, regions)
+    policies = _read_policies(args.policies, facilities, regions)
+    population = _standing_population(args, regions, facilities)
+    result = run_benchmark(
+        policies, population, regions, facilities, _settings(args), progress=_progress_on_stderr
+    )
+    sys.stderr.write("\n")
+    write_report(result, args.out, figures=not args.no_figures)
+    lines = [s.replace("**", "") for s in effect_sentences(result, result.effects())]
+    sys.stdout.write("\n".join(lines) + f"\nReport written to {args.out / 'index.html'}.\n")
+    return 0
+
+
+def _read_policies(
+    paths: list[Path], facilities: pd.DataFrame, regions: pd.DataFrame
+) -> list[Policy]:
+    """Every policy file, or one error listing the problems of all of them."""
+    from optimizer.policies import read_policy
+
     policies, problems = [], []
-    for path in args.policies:
+    for path in paths:
         try:
             policies.append(read_policy(path, facilities, regions))
         except InputError as error:
             problems += error.problems
     if problems:
         raise InputError(problems)
-    population = None
-    if not args.synthetic:
-        population = read_standing_population(regions, facilities, args.population)
-        if args.population is not None and population is None:
-            raise InputError(
-                [
-                    Problem(
-                        args.population.name,
-                        None,
-                        None,
-                        "cannot read the population (file or reader missing)",
-                    )
-                ]
-            )
+    return policies
 
-    result = run_benchmark(
-        policies,
-        population,
-        regions,
-        facilities,
-        seeds=args.seeds,
+
+def _standing_population(
+    args: argparse.Namespace, regions: pd.DataFrame, facilities: pd.DataFrame
+) -> pd.DataFrame | None:
+    """Today's population (the file given, or the bundled one), or None for synthetic runs."""
+    from optimizer.policies import read_standing_population
+
+    if args.synthetic:
+        return None
+    population = read_standing_population(regions, facilities, args.population)
+    if args.population is not None and population is None:
+        problem = "cannot read the population (file or reader missing)"
+        raise InputError([Problem(args.population.name, None, None, problem)])
+    return population
+
+
+def _settings(args: argparse.Namespace) -> BenchmarkSettings:
+    from optimizer.policies import KM_PER_CARRIAGE_DAY, BenchmarkSettings, Mode
+
+    return BenchmarkSettings(
+        seeds=tuple(range(args.seeds)),
         weeks=args.weeks,
         batch=args.batch,
         distance=DistanceKind(args.distance),
         objective=Objective(args.objective),
-        modes=[Mode(m) for m in _MODES[args.mode]],
+        modes=tuple(Mode(m) for m in _MODES[args.mode]),
         km_per_day=args.km_per_day or KM_PER_CARRIAGE_DAY,
         release_share=args.release_share,
         separate_co_defendants=args.co_defendants,
         time_limit_s=args.time_limit,
-        progress=_progress_on_stderr,
     )
-    sys.stderr.write("\n")
-    write_report(result, args.out, figures=not args.no_figures)
-
-    from optimizer.policies.report import effect_sentences
-
-    lines = [s.replace("**", "") for s in effect_sentences(result, result.effects())]
-    sys.stdout.write("\n".join(lines) + f"\nReport written to {args.out / 'index.html'}.\n")
-    return 0
 
 
 def _progress_on_stderr(fraction: float, message: str) -> None:

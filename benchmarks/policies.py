@@ -17,7 +17,8 @@ import pandas as pd
 
 from optimizer.data import DATA_DIR, read_facilities, read_regions
 from optimizer.domain import DistanceKind
-from optimizer.policies.simulate import (
+from optimizer.policies import (
+    BenchmarkSettings,
     Mode,
     paired_effects,
     read_policy,
@@ -71,10 +72,7 @@ def main() -> None:
         population,
         regions,
         facilities,
-        seeds=[0],
-        weeks=1,
-        batch=10,
-        distance=distance,
+        BenchmarkSettings(seeds=(0,), weeks=1, batch=10, distance=distance),
     )  # warm-up: rail network, imports
 
     rows, metrics = [], []
@@ -86,10 +84,7 @@ def main() -> None:
             population,
             regions,
             facilities,
-            seeds=seeds,
-            weeks=0,
-            modes=[Mode.STEADY],
-            distance=distance,
+            BenchmarkSettings(seeds=tuple(seeds), weeks=0, modes=(Mode.STEADY,), distance=distance),
         )
         steady_s = time.perf_counter() - started
         started = time.perf_counter()
@@ -98,11 +93,13 @@ def main() -> None:
             population,
             regions,
             facilities,
-            seeds=seeds,
-            weeks=args.weeks,
-            batch=args.batch,
-            modes=[Mode.FLOW],
-            distance=distance,
+            BenchmarkSettings(
+                seeds=tuple(seeds),
+                weeks=args.weeks,
+                batch=args.batch,
+                modes=(Mode.FLOW,),
+                distance=distance,
+            ),
         )
         flow_s = time.perf_counter() - started
         steady_total += steady_s

@@ -8,9 +8,6 @@ convict data.
 from __future__ import annotations
 
 import inspect
-import logging
-import time
-import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,11 +15,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import TokenVerifier
-from api.benchmarks import BenchmarkRunner
 from api.errors import ServiceError, UnauthorizedError
+from api.middleware import RouteAccessLog
 from api.routes import (
     audit,
     benchmarks,
@@ -34,12 +30,11 @@ from api.routes import (
     transfer_campaigns,
     transfer_requests,
 )
+from api.services.benchmark_runner import BenchmarkRunner
+from api.services.setup import open_store
 from api.settings import Settings
-from api.store import Store, read_network
+from api.store import read_network
 from optimizer.domain import InputError, Problem
-
-access_log = logging.getLogger("api.access")
-error_log = logging.getLogger("api.errors")
 
 DESCRIPTION = """
 Allocates newly sentenced convicts to Kazakhstan's penal facilities optimally (every hard rule
@@ -69,12 +64,7 @@ holds, total distance from home as small as possible) and explains every placeme
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service over a migrated, seeded store (`settings.database_url`)."""
     settings = settings or Settings()
-    store = Store.open(
-        settings.database_url,
-        regions_path=settings.regions_path,
-        facilities_path=settings.facilities_path,
-        population_path=settings.population_path,
-    )
+    store = open_store(settings)
     with store.sessions() as session:
         network = read_network(session=session)  # it must pass the engine's own validation
     runner = BenchmarkRunner(
@@ -179,58 +169,3 @@ def _problem(error: Any) -> Problem:
     names = [p for p in rest if isinstance(p, str)]
     column = names[0] if names else (str(where) if where in {"query", "header", "path"} else None)
     return Problem(file, row, column, str(error.get("msg", "is not valid")))
-
-
-class RouteAccessLog:
-    """Logs method, route template, status and time; never the path, query or body.
-
-    An unhandled error is answered with 500 and logged by its type and stack frames only: its
-    message may quote input (a convict id in a KeyError), so it is left out.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status_code = 500
-        response_started = False
-
-        async def send_status(message: Message) -> None:
-            nonlocal status_code, response_started
-            if message["type"] == "http.response.start":
-                status_code = message["status"]
-                response_started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        except Exception as error:
-            status_code = 500
-            error_log.error(
-                "unhandled %s in %s %s\n%s",
-                type(error).__name__,
-                scope.get("method", ""),
-                _template(scope),
-                "".join(traceback.format_tb(error.__traceback__)),
-            )
-            if not response_started:
-                await JSONResponse({"detail": "Internal server error"}, status_code=500)(
-                    scope, receive, send
-                )
-        finally:
-            if access_log.isEnabledFor(logging.INFO):
-                access_log.info(
-                    "%s %s %d %.1f ms",
-                    scope.get("method", ""),
-                    _template(scope),
-                    status_code,
-                    (time.perf_counter() - started) * 1000.0,
-                )
-
-
-def _template(scope: Scope) -> str:
-    return str(getattr(scope.get("route"), "path", "(no route)"))

@@ -9,7 +9,6 @@ Appending locks the head row, so concurrent writers get consecutive sequence num
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,19 +17,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.store import AuditEntryRow, AuditHeadRow, for_update, json_text
+from api.canonical import json_text, sha256
+from api.db import for_update
+from api.tables import AuditEntryRow, AuditHeadRow
 
 GENESIS = "0" * 64
 """The previous digest of the first entry."""
 
 HEAD_ID = 1
-
-
-canonical_json = json_text
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def entry_digest(
@@ -43,7 +37,7 @@ def entry_digest(
     previous_digest: str,
 ) -> str:
     return sha256(
-        canonical_json(
+        json_text(
             {
                 "sequence": sequence,
                 "recorded_at": recorded_at,
@@ -63,7 +57,7 @@ def append(session: Session, actor: str, action: str, payload: dict[str, Any]) -
     )
     if head is None:
         raise RuntimeError("the audit log has no head row: the store's schema is not migrated")
-    text = canonical_json(payload)
+    text = json_text(payload)
     sequence = head.sequence + 1
     recorded_at = datetime.now(UTC).isoformat(timespec="microseconds")
     payload_digest = sha256(text)

@@ -11,9 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from api.auth import Principal, Role, TokenVerifier
+from api.db import Store
 from api.errors import ForbiddenError, UnauthorizedError
 from api.settings import Settings
-from api.store import Store
 
 bearer = HTTPBearer(
     auto_error=False,

@@ -55,8 +55,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from api import store
-    from api.benchmarks import STOPPED_MESSAGE
+    from api.services.benchmarks import fail_unfinished_benchmarks
+    from api.services.setup import open_store
 
     if args.workers < 1:
         sys.stderr.write("placement: --workers must be at least 1\n")
@@ -64,15 +64,10 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     # Migrate and seed once, here, so that workers starting together find the store ready;
     # benchmark jobs that a stopped service left unfinished will never finish.
-    opened = store.Store.open(
-        settings.database_url,
-        regions_path=settings.regions_path,
-        facilities_path=settings.facilities_path,
-        population_path=settings.population_path,
-    )
+    opened = open_store(settings)
     try:
-        with opened.sessions() as session, store.writing(session):
-            store.fail_unfinished_benchmarks(session=session, message=STOPPED_MESSAGE)
+        with opened.sessions() as session:
+            fail_unfinished_benchmarks(session=session)
     finally:
         opened.close()
     os.environ["DATABASE_URL"] = settings.database_url
@@ -102,22 +97,18 @@ def _log_config() -> dict[str, Any]:
 
 
 def _token(args: argparse.Namespace) -> int:
-    from api import store
     from api.auth import Role, create_token
+    from api.db import writing
+    from api.services.setup import open_store
 
     name = args.name.strip()
     if not name or len(name) > MAX_NAME or "\x00" in name:
         sys.stderr.write(f"placement: --name must be 1 to {MAX_NAME} characters\n")
         return 2
     settings = _settings(args)
-    opened = store.Store.open(
-        settings.database_url,
-        regions_path=settings.regions_path,
-        facilities_path=settings.facilities_path,
-        population_path=settings.population_path,
-    )
+    opened = open_store(settings)
     try:
-        with opened.sessions() as session, store.writing(session):
+        with opened.sessions() as session, writing(session):
             token = create_token(session=session, role=Role(args.role), name=name)
     finally:
         opened.close()

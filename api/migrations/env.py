@@ -1,12 +1,13 @@
-"""Alembic environment: the connection handed over by `api.store.migrate`, or DATABASE_URL."""
+"""Alembic environment: the connection handed over by `api.db.migrate`, or DATABASE_URL."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection
 
+from api.db import create_store_engine
 from api.settings import Settings
-from api.store import Base, create_store_engine
+from api.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

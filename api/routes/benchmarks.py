@@ -8,11 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from api import benchmarks, store
+from api import store
 from api.deps import Analyst, SessionDep
 from api.errors import ConflictError
 from api.routes import responses
 from api.schemas import BenchmarkCreate, BenchmarkPublic, BenchmarksPage, ReportFormat
+from api.services import benchmarks
+from api.services.benchmark_runner import REPORT, REPORT_HTML
+from api.status import BenchmarkStatus
 
 router = APIRouter(prefix="/benchmarks", tags=["benchmarks"])
 
@@ -76,16 +79,16 @@ def read_benchmark_report(
     409 while the job is queued or running, and for a job that failed.
     """
     job = store.get_benchmark_job(session=session, job_id=job_id)
-    if job.status == store.FAILED:
+    if job.status == BenchmarkStatus.FAILED:
         raise ConflictError("Benchmark failed")
-    if job.status != store.DONE:
+    if job.status != BenchmarkStatus.DONE:
         raise ConflictError("Benchmark not finished")
     folder = request.app.state.benchmarks.folder
     if report_format is ReportFormat.JSON:
         return JSONResponse(benchmarks.report_metrics(folder, job_id))
     if report_format is ReportFormat.HTML:
-        return HTMLResponse(benchmarks.report_text(folder, job_id, benchmarks.REPORT_HTML))
+        return HTMLResponse(benchmarks.report_text(folder, job_id, REPORT_HTML))
     return Response(
-        benchmarks.report_text(folder, job_id, benchmarks.REPORT),
+        benchmarks.report_text(folder, job_id, REPORT),
         media_type="text/markdown; charset=utf-8",
     )

@@ -10,6 +10,7 @@ from api import store
 from api.deps import Admin, AnyRole, SessionDep
 from api.routes import responses
 from api.schemas import FacilityPublic, OccupancyUpdate
+from api.services.network import correct_occupancy
 from optimizer.domain import SecurityLevel
 
 router = APIRouter(prefix="/facilities", tags=["facilities"])
@@ -44,8 +45,7 @@ def update_occupancy(
     """Correct a facility's occupancy (0..capacity). Recorded in the audit log; runs solved
     against the old figure can no longer be committed. The population is left as it is;
     transfer reviews count free places from this figure."""
-    with store.writing(session):
-        facility = store.set_occupancy(
-            session=session, facility_id=facility_id, occupied=body.occupied, actor=user.actor
-        )
+    facility = correct_occupancy(
+        session=session, facility_id=facility_id, occupied=body.occupied, actor=user.actor
+    )
     return FacilityPublic.from_row(facility)

@@ -7,12 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Header, Query, Response, UploadFile, status
 
-from api import audit, store
-from api.allocation import RunRequest, create_run, parse_csv, records_frame
+from api import store
 from api.deps import Allocator, RunReader, SessionDep, SettingsDep
 from api.errors import TooLargeError
 from api.routes import responses
 from api.schemas import RunCreate, RunPublic, RunsPage
+from api.services.allocation import commit_run as commit_solved_run
+from api.services.allocation import create_run
+from api.services.run_requests import csv_request, records_request
 from api.settings import Settings
 from optimizer.domain import DistanceKind, Objective
 
@@ -59,17 +61,7 @@ def submit_run(
     not change until the run is committed. At most the batch limit (50,000 by default) per run.
     """
     _check_size(len(body.convicts), settings)
-    records = [c.record() for c in body.convicts]
-    digest = audit.sha256(
-        audit.canonical_json(
-            {
-                "convicts": records,
-                "objective": body.objective.value,
-                "distance": body.distance.value,
-            }
-        )
-    )
-    request = RunRequest(records_frame(records), "convicts", body.objective, body.distance, digest)
+    request = records_request([c.record() for c in body.convicts], body.objective, body.distance)
     run, created = create_run(
         session=session, request=request, actor=user.actor, key=idempotency_key
     )
@@ -93,18 +85,8 @@ def submit_run_csv(
     if len(content) > settings.max_upload_bytes:
         raise TooLargeError(f"Upload exceeds the limit of {settings.max_upload_bytes} bytes")
     name = file.filename or "convicts.csv"
-    raw = parse_csv(content, name)
-    _check_size(len(raw), settings)
-    digest = audit.sha256(
-        audit.canonical_json(
-            {
-                "csv": audit.sha256(content.decode("utf-8-sig")),
-                "objective": objective.value,
-                "distance": distance.value,
-            }
-        )
-    )
-    request = RunRequest(raw, name, objective, distance, digest)
+    request = csv_request(content, name, objective, distance)
+    _check_size(len(request.raw), settings)
     run, created = create_run(
         session=session, request=request, actor=user.actor, key=idempotency_key
     )
@@ -137,6 +119,5 @@ def commit_run(session: SessionDep, user: Allocator, run_id: uuid.UUID) -> RunPu
     Refused with 409 when any facility the run places convicts in has changed since the run was
     solved (then nothing changes: solve again), or when the run is committed already.
     """
-    with store.writing(session):
-        run = store.commit_run(session=session, run_id=run_id, actor=user.actor)
+    run = commit_solved_run(session=session, run_id=run_id, actor=user.actor)
     return RunPublic.from_row(run)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api import store, transfers
+from api.canonical import jsonable
 from api.deps import Analyst, SessionDep
 from api.routes import responses
 from api.schemas import TransferCampaignCreate, TransferCampaignPublic
+from api.services.campaigns import analyse_campaign
 
 router = APIRouter(prefix="/transfer-campaigns", tags=["transfer campaigns"])
 
@@ -23,13 +24,13 @@ def analyse_transfer_campaign(
     A campaign is advice: nothing moves (each transfer is a request of its own). The analysis is
     recorded in the audit log with a digest of its moves.
     """
-    result = transfers.analyse_campaign(session=session, distance=body.distance, actor=user.actor)
+    result = analyse_campaign(session=session, distance=body.distance, actor=user.actor)
     moves = None
     if body.include_moves:
         page = result.moves.iloc[body.moves_offset : body.moves_offset + body.moves_limit]
-        moves = store.jsonable(page.to_dict(orient="records"))
+        moves = jsonable(page.to_dict(orient="records"))
     return TransferCampaignPublic(
-        summary=store.jsonable(result.as_dict()),
+        summary=jsonable(result.as_dict()),
         text=result.text(),
         moves_total=len(result.moves),
         moves=moves,

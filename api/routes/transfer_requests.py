@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api import store, transfers
+from api import store
 from api.deps import SessionDep, TransferReader, TransferReviewer
 from api.routes import responses
 from api.schemas import (
@@ -19,6 +19,7 @@ from api.schemas import (
     TransferRequestsPage,
     TransferStatus,
 )
+from api.services import transfers
 
 router = APIRouter(prefix="/transfer-requests", tags=["transfer requests"])
 
@@ -64,7 +65,7 @@ def list_transfer_requests(
     those awaiting a second reviewer's approval)."""
     rows, total = store.list_transfer_requests(
         session=session,
-        status=status_filter.value if status_filter is not None else None,
+        status=status_filter,
         offset=offset,
         limit=limit,
     )

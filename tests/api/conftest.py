@@ -26,7 +26,7 @@ with warnings.catch_warnings():
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from api import store
+from api import db
 from api.app import create_app
 from api.auth import Role, create_token
 from api.settings import Settings
@@ -106,9 +106,9 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 @pytest.fixture
 def tokens(app: FastAPI) -> dict[Role, str]:
     """One bearer token per role, created straight in the store."""
-    opened: store.Store = app.state.store
+    opened: db.Store = app.state.store
     created = {}
-    with opened.sessions() as session, store.writing(session):
+    with opened.sessions() as session, db.writing(session):
         for role in Role:
             created[role] = create_token(session=session, role=role, name=f"{role.value}-desk")
     return created

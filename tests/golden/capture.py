@@ -196,11 +196,11 @@ def capture_api(out: Path, tmp: Path) -> None:
 
 
 def _api_session(client: Any, app: Any, record: list[str]) -> None:
-    from api import store
     from api.auth import Role, create_token
+    from api.db import writing
     from tests.api.conftest import cohort_records
 
-    with app.state.store.sessions() as session, store.writing(session):
+    with app.state.store.sessions() as session, writing(session):
         tokens = {r: create_token(session=session, role=r, name=f"{r.value}-desk") for r in Role}
 
     def call(method: str, url: str, role: Role | None = Role.ADMIN, **kw: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Allocation runs against the store: validate, solve, explain, store; and CSV uploads.
+"""Allocation runs: validate, solve, explain, store; commit into occupancy and population.
 
 A run reads the network in a short read transaction, solves outside any transaction, then
 stores the run, its facility snapshot, its placements with their explanations (and each
@@ -9,10 +9,9 @@ a commit is later checked against.
 
 from __future__ import annotations
 
-import io
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,8 +19,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import audit, store
+from api.canonical import json_text, jsonable, sha256
+from api.db import now, writing
 from api.errors import IdempotencyMismatchError
-from optimizer.domain import DistanceKind, InputError, Objective, Problem, SolveOptions
+from api.services.run_requests import RunRequest
+from api.status import RunStatus
+from api.tables import RunRow
+from optimizer.domain import SolveOptions
+
+if TYPE_CHECKING:
+    from optimizer.allocation import Solution
 
 CONVICT_RECORD = (
     "sex",
@@ -39,52 +46,11 @@ home_region), so that committing the run can add the placed convicts to the popu
 
 
 @dataclass(frozen=True)
-class RunRequest:
-    """A validated-to-be batch with its options, as it arrived (JSON records or a CSV)."""
-
-    raw: pd.DataFrame
-    file: str
-    objective: Objective
-    distance: DistanceKind
-    digest: str
-    """SHA-256 of the request's canonical form: what an Idempotency-Key is bound to."""
-
-
-@dataclass(frozen=True)
 class SolvedRun:
-    run: store.RunRow
+    run: RunRow
     snapshot: list[dict[str, Any]]
     placements: list[dict[str, Any]]
     placements_digest: str
-
-
-def records_frame(records: list[dict[str, str]]) -> pd.DataFrame:
-    """JSON records as the text table a CSV would give; no records is a header without rows."""
-    from optimizer.data import CONVICT_COLUMNS, records_table
-
-    if not records:
-        return pd.DataFrame({c.name: pd.Series(dtype=str) for c in CONVICT_COLUMNS})
-    return records_table(records)
-
-
-def parse_csv(content: bytes, file: str) -> pd.DataFrame:
-    """Every cell as text, as the CLI reads a CSV; an unreadable file is an input error."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError([Problem(file, None, None, f"not UTF-8 text: {error}")]) from None
-    if "\x00" in text:
-        raise InputError([Problem(file, None, None, "the file contains NUL characters")])
-    if not text.strip():
-        raise InputError([Problem(file, None, None, "the file is empty")])
-    try:
-        return pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
-        )
-    except pd.errors.EmptyDataError:
-        raise InputError([Problem(file, None, None, "the file is empty")]) from None
-    except (pd.errors.ParserError, ValueError) as error:
-        raise InputError([Problem(file, None, None, f"not a readable CSV file: {error}")]) from None
 
 
 def solve_run(
@@ -99,10 +65,33 @@ def solve_run(
     options = SolveOptions(objective=request.objective, distance=request.distance)
     solution = solve(convicts, network.facilities, options)
     explanations = explain_all(solution, network.regions)
-    summary = store.jsonable(summarize(solution).as_dict())
-    facts = store.jsonable(run_facts(solution, network.regions))
+    placements = _placement_rows(solution, convicts, network.facilities, explanations)
+    run = RunRow(
+        run_id=uuid.uuid4(),
+        created_at=now(),
+        created_by=actor,
+        objective=request.objective.value,
+        distance=request.distance.value,
+        status=RunStatus.SOLVED.value,
+        convicts=len(convicts),
+        placed=solution.placed,
+        summary=jsonable(summarize(solution).as_dict()),
+        facts=jsonable(run_facts(solution, network.regions)),
+        idempotency_key=key,
+        request_digest=request.digest,
+    )
+    snapshot = _facility_snapshot(solution, network)
+    return SolvedRun(run, snapshot, placements, placements_digest(placements))
 
-    facilities = network.facilities
+
+def _placement_rows(
+    solution: Solution,
+    convicts: pd.DataFrame,
+    facilities: pd.DataFrame,
+    explanations: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """One stored row per convict, in input order: where, how far or why not, the explanation
+    as JSON text, and the convict's validated record."""
     placed = solution.facility_of >= 0
     regions_of = facilities["region"].to_numpy(dtype=object)[np.maximum(solution.facility_of, 0)]
     facility_region = np.where(placed, regions_of, np.full(len(placed), None, dtype=object))
@@ -110,7 +99,7 @@ def solve_run(
     distance = table["distance_km"].to_numpy(float)
     reasons = table["unplaced_reason"].to_numpy()
     records = convicts.loc[:, list(CONVICT_RECORD)].to_dict(orient="records")  # plain values
-    placements = [
+    return [
         {
             "position": i + 1,
             "convict_id": convict_id,
@@ -119,7 +108,7 @@ def solve_run(
             "facility_region": region,
             "distance_km": None if np.isnan(km) else float(km),
             "unplaced_reason": reason or None,
-            "explanation": store.json_text(explanation, sort_keys=False),
+            "explanation": json_text(explanation, sort_keys=False),
             **record,
         }
         for i, (convict_id, home, facility, region, km, reason, explanation, record) in enumerate(
@@ -136,7 +125,12 @@ def solve_run(
             )
         )
     ]
-    snapshot = [
+
+
+def _facility_snapshot(solution: Solution, network: store.Network) -> list[dict[str, Any]]:
+    """Each facility's occupancy and version as solved, and the places the run uses in it."""
+    facilities = network.facilities
+    return [
         {
             "facility_id": facility_id,
             "occupied_at_solve": int(occupied),
@@ -150,21 +144,6 @@ def solve_run(
             strict=True,
         )
     ]
-    run = store.RunRow(
-        run_id=uuid.uuid4(),
-        created_at=store.now(),
-        created_by=actor,
-        objective=request.objective.value,
-        distance=request.distance.value,
-        status=store.SOLVED,
-        convicts=len(convicts),
-        placed=solution.placed,
-        summary=summary,
-        facts=facts,
-        idempotency_key=key,
-        request_digest=request.digest,
-    )
-    return SolvedRun(run, snapshot, placements, placements_digest(placements))
 
 
 def placements_digest(placements: list[dict[str, Any]]) -> str:
@@ -172,17 +151,15 @@ def placements_digest(placements: list[dict[str, Any]]) -> str:
     explanation, a tab, the explanation's stored JSON text. The run.created audit entry keeps it,
     so stored placements and explanations cannot be rewritten unnoticed."""
     lines = (
-        store.json_text({k: v for k, v in p.items() if k != "explanation"})
-        + "\t"
-        + p["explanation"]
+        json_text({k: v for k, v in p.items() if k != "explanation"}) + "\t" + p["explanation"]
         for p in placements
     )
-    return audit.sha256("\n".join(lines))
+    return sha256("\n".join(lines))
 
 
 def create_run(
     *, session: Session, request: RunRequest, actor: str, key: str | None
-) -> tuple[store.RunRow, bool]:
+) -> tuple[RunRow, bool]:
     """Solve and store a run; for an Idempotency-Key seen before, the earlier run, created=False."""
     if key is not None:
         earlier = _earlier_run(session=session, key=key, digest=request.digest)
@@ -192,30 +169,14 @@ def create_run(
     session.rollback()
     solved = solve_run(network=network, request=request, actor=actor, key=key)
     try:
-        with store.writing(session):
+        with writing(session):
             store.insert_run(
                 session=session,
                 run=solved.run,
                 snapshot=solved.snapshot,
                 placements=solved.placements,
             )
-            audit.append(
-                session,
-                actor,
-                "run.created",
-                {
-                    "run_id": str(solved.run.run_id),
-                    "objective": solved.run.objective,
-                    "distance": solved.run.distance,
-                    "convicts": solved.run.convicts,
-                    "placed": solved.run.placed,
-                    "request_digest": request.digest,
-                    "placements_digest": solved.placements_digest,
-                    "facility_versions": {
-                        s["facility_id"]: s["version_at_solve"] for s in solved.snapshot
-                    },
-                },
-            )
+            audit.append(session, actor, "run.created", _created_payload(solved, request))
     except IntegrityError:
         if key is None:
             raise
@@ -226,8 +187,39 @@ def create_run(
     return solved.run, True
 
 
-def _earlier_run(*, session: Session, key: str, digest: str) -> store.RunRow | None:
+def _created_payload(solved: SolvedRun, request: RunRequest) -> dict[str, Any]:
+    return {
+        "run_id": str(solved.run.run_id),
+        "objective": solved.run.objective,
+        "distance": solved.run.distance,
+        "convicts": solved.run.convicts,
+        "placed": solved.run.placed,
+        "request_digest": request.digest,
+        "placements_digest": solved.placements_digest,
+        "facility_versions": {s["facility_id"]: s["version_at_solve"] for s in solved.snapshot},
+    }
+
+
+def _earlier_run(*, session: Session, key: str, digest: str) -> RunRow | None:
     earlier = store.find_run_by_key(session=session, idempotency_key=key)
     if earlier is not None and earlier.request_digest != digest:
         raise IdempotencyMismatchError("Idempotency-Key was already used with a different request")
     return earlier
+
+
+def commit_run(*, session: Session, run_id: uuid.UUID, actor: str) -> RunRow:
+    """Add a solved run's placements to occupancy and its placed convicts to the population, in
+    one transaction with its audit entry; refused (409) as `store.commit_run` explains."""
+    with writing(session):
+        committed = store.commit_run(session=session, run_id=run_id, actor=actor)
+        audit.append(
+            session,
+            actor,
+            "run.committed",
+            {
+                "run_id": str(run_id),
+                "placed": committed.placed,
+                "facility_versions": committed.facility_versions,
+            },
+        )
+    return committed.run

@@ -1,20 +1,19 @@
 """The stored population: seeded with the facilities and in step with their occupancy, grown by
-committed runs; seeded from the stored occupancy in a store that predates it."""
+committed runs."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import text
 
-from api import audit, store
+from api import db, store
 from api.auth import Role
+from api.errors import ConflictError
 from optimizer.data import read_facilities, read_regions
-from optimizer.domain import InputError
 from optimizer.population import read_population
 
 
@@ -94,61 +93,26 @@ def test_a_run_solved_before_the_population_was_kept_is_solved_again(
     )
 
 
-def test_a_store_from_before_the_population_gets_one_from_its_occupancy(
-    blank_database_url: str,
-) -> None:
-    """Revision 0001 with changed occupancy: the bundled file no longer fits, so the population
-    is generated from the stored occupancy, and the seeding is audited."""
-    from alembic import command
-    from alembic.config import Config
-
-    regions = read_regions()
-    facilities = read_facilities(None, regions)
-    facilities.loc[0, "occupied"] = facilities.loc[0, "occupied"] - 3
-    engine = store.create_store_engine(blank_database_url)
-    try:
-        config = Config(str(store.ALEMBIC_INI))
-        config.set_main_option("script_location", str(store.MIGRATIONS_DIR))
-        with engine.connect() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0001")
-            connection.execute(
-                insert(store.RegionRow), store.jsonable(regions.to_dict(orient="records"))
-            )
-            rows = store.jsonable(facilities.to_dict(orient="records"))
-            connection.execute(insert(store.FacilityRow), [r | {"version": 0} for r in rows])
-            connection.commit()
-    finally:
-        engine.dispose()
-
-    opened = store.Store.open(blank_database_url)
-    try:
-        with opened.sessions() as session:
-            population = store.read_population(session=session)
-            occupied = dict(zip(facilities["facility_id"], facilities["occupied"], strict=True))
-            assert store.population_counts(session=session) == {
-                f: int(n) for f, n in occupied.items() if n
-            }
-            [entry] = audit.list_entries(session=session, offset=0, limit=10)[0]
-            assert (entry.action, entry.payload) == (
-                "population.seeded",
-                f'{{"population":{len(population)},"population_source":"generated (seed 2021)"}}',
-            )
-            assert audit.verify(session=session).ok
-            assert not store.seed_population(session=session)
-            assert session.scalar(select(func.count()).select_from(store.AuditEntryRow)) == 1
-    finally:
-        opened.close()
+def test_moves_change_the_population_and_the_occupancy_together(app: FastAPI) -> None:
+    with app.state.store.sessions() as session:
+        population = store.read_population(session=session)
+    convict = population.iloc[0]
+    origin = convict["facility_id"]
+    with app.state.store.sessions() as session:
+        target = next(
+            f.facility_id
+            for f in store.list_facilities(session=session)
+            if f.facility_id != origin and f.occupied < f.capacity
+        )
+    with app.state.store.sessions() as session, db.writing(session):
+        change = store.move_convicts(
+            session=session, moves=[(convict["convict_id"], origin, target)]
+        )
+    assert change == dict(sorted({origin: -1, target: 1}.items()))
+    with app.state.store.sessions() as session, db.writing(session), pytest.raises(ConflictError):
+        store.move_convicts(session=session, moves=[(convict["convict_id"], origin, target)])
 
 
-def test_a_given_population_file_must_fit_the_facilities(
-    blank_database_url: str, tmp_path: Path
-) -> None:
-    population = tmp_path / "population.csv"
-    population.write_text(
-        "convict_id,sex,age,security_level,home_region,facility_id\nP1,M,30,medium,KZ-75,F001\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(InputError) as refused:
-        store.Store.open(blank_database_url, population_path=population)
-    assert any(p.file == "population.csv" for p in refused.value.problems)
+def test_the_occupancy_change_of_moves_nets_out() -> None:
+    moves = [("a", "F2", "F1"), ("b", "F1", "F2"), ("c", "F3", "F1")]
+    assert store.occupancy_change(moves) == {"F1": 1, "F3": -1}

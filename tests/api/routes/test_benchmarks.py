@@ -19,9 +19,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import optimizer.policies.simulate
-from api import store
 from api.auth import Role
-from api.benchmarks import STOPPED_MESSAGE
+from api.services.benchmark_runner import STOPPED_MESSAGE
 
 SMALL = {"seeds": 1, "weeks": 2, "batch": 40, "mode": "flow"}
 MERGE = {"name": "merged", "merge": [{"levels": ["medium", "maximum"]}]}
@@ -222,30 +221,6 @@ def test_stopping_the_service_stops_a_running_job(
             "failed",
             STOPPED_MESSAGE,
         )
-
-
-def test_jobs_left_unfinished_are_failed_when_the_service_starts(app: FastAPI) -> None:
-    with app.state.store.sessions() as session, store.writing(session):
-        for status in ("queued", "running", "done"):
-            session.add(
-                store.BenchmarkJobRow(
-                    job_id=uuid.uuid4(),
-                    created_at=store.now(),
-                    created_by="analyst:desk",
-                    status=status,
-                    progress=0.5,
-                    message=status,
-                    request={},
-                )
-            )
-    with app.state.store.sessions() as session, store.writing(session):
-        assert store.fail_unfinished_benchmarks(session=session, message=STOPPED_MESSAGE) == 2
-    with app.state.store.sessions() as session:
-        rows, _ = store.list_benchmark_jobs(session=session, offset=0, limit=10)
-        assert sorted(r.status for r in rows) == ["done", "failed", "failed"]
-        from api import audit
-
-        assert audit.verify(session=session).ok
 
 
 @pytest.mark.parametrize(

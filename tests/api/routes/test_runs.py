@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from api import db
 from api.app import create_app
 from api.auth import Role
 from api.settings import Settings
@@ -141,10 +142,9 @@ def test_a_non_scalar_cell_is_422_on_its_row(submit: Any, batch: list[dict[str, 
 def test_a_batch_over_the_limit_is_413(database_url: str, batch: list[dict[str, Any]]) -> None:
     app = create_app(Settings(database_url=database_url, max_batch_convicts=5))
     try:
-        from api import store
         from api.auth import create_token
 
-        with app.state.store.sessions() as session, store.writing(session):
+        with app.state.store.sessions() as session, db.writing(session):
             token = create_token(session=session, role=Role.ALLOCATOR, name="desk")
         with TestClient(app) as client:
             headers = {"Authorization": f"Bearer {token}"}

@@ -1,4 +1,4 @@
-"""Transfer requests and campaigns against the store: review, decide, approve, apply.
+"""Transfer requests: review, decide, approve, apply.
 
 A request is reviewed by `optimizer.transfers.evaluate_request` against the stored population
 and facilities, and stored with the review as the engine's JSON. A decision is checked by
@@ -15,42 +15,30 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from sqlalchemy.orm import Session
 
 from api import audit, store
 from api.auth import Principal
-from api.errors import ConflictError, DecisionRefusedError, NotFoundError
+from api.canonical import digest, json_text, sha256
+from api.db import now, writing
+from api.errors import ConflictError, DecisionRefusedError
+from api.services.transfer_reviews import evaluate, evaluation_from_dict, read_tables
+from api.status import TransferStatus
+from api.tables import TransferRequestRow
 from optimizer.domain import DistanceKind
 from optimizer.transfers import (
-    CampaignResult,
     Decision,
     Evaluation,
-    FacilityOption,
     FourEyesError,
     Ground,
     Move,
-    Reason,
-    Swap,
-    SwapKind,
-    UnknownIdError,
     UnlawfulDecisionError,
     Verdict,
-    evaluate_request,
-    optimise_transfers,
     record_decision,
 )
 
-NOT_FOUND = {
-    "convict": "Convict not found",
-    "region": "Region not found",
-    "facility": "Facility not found",
-}
 REASON_NEEDED = "A decision against the recommendation needs a written reason"
 SAME_REVIEWER = "The approval must come from a second reviewer, not the one who decided"
 NOT_LAWFUL = "The transfer is not lawful and cannot be granted"
@@ -65,125 +53,6 @@ APPROVAL_PENDING = "\x00approval pending"
 tried as it will stand once approved. No token name holds a NUL, so it is nobody's name."""
 
 
-@dataclass(frozen=True)
-class TransferTables:
-    """What the transfer engine reads: regions, facilities as it must see them, population."""
-
-    regions: pd.DataFrame
-    facilities: pd.DataFrame
-    population: pd.DataFrame
-
-
-def read_tables(*, session: Session) -> TransferTables:
-    network = store.read_network(session=session)
-    population = store.read_population(session=session)
-    return TransferTables(
-        network.regions, engine_facilities(network.facilities, population), population
-    )
-
-
-def engine_facilities(facilities: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
-    """The facilities with the capacity that leaves each exactly its stored free places.
-
-    The engine counts a facility's occupants from the population; the store's occupancy is the
-    figure every booking is checked against (an admin's correction included). Handing the engine
-    capacity - occupied + counted keeps its free places equal to the store's.
-    """
-    counted = (
-        population["facility_id"]
-        .value_counts()
-        .reindex(facilities["facility_id"], fill_value=0)
-        .to_numpy(np.int64)
-    )
-    capacity = facilities["capacity"].to_numpy(np.int64)
-    occupied = facilities["occupied"].to_numpy(np.int64)
-    return facilities.assign(capacity=capacity - occupied + counted)
-
-
-def evaluate(
-    tables: TransferTables,
-    *,
-    convict_id: str,
-    target_region: str | None,
-    target_facility: str | None,
-    ground: Ground,
-    consent: bool,
-    distance: DistanceKind,
-) -> Evaluation:
-    """The engine's review of one request; an unknown convict, region or facility is a 404."""
-    try:
-        return evaluate_request(
-            tables.population,
-            tables.facilities,
-            tables.regions,
-            convict_id,
-            target_region=target_region,
-            target_facility=target_facility,
-            ground=ground,
-            consent=consent,
-            distance=distance,
-        )
-    except UnknownIdError as error:
-        raise NotFoundError(NOT_FOUND[error.kind]) from None
-
-
-def evaluation_from_dict(data: Mapping[str, Any], region_names: Mapping[str, str]) -> Evaluation:
-    """An `Evaluation` from its `as_dict()` form: the stored review, as the reviewer read it."""
-
-    def option(o: Mapping[str, Any]) -> FacilityOption:
-        return FacilityOption(
-            facility_id=o["facility_id"],
-            name=o["name"],
-            region=o["region"],
-            security_level=o["security_level"],
-            distance_km=o["distance_km"],
-            change_km=o["change_km"],
-            free_places=o["free_places"],
-            lawful=o["lawful"],
-            failed_rules=tuple(o["failed_rules"]),
-        )
-
-    def swap(s: Mapping[str, Any]) -> Swap:
-        moves = tuple(
-            Move(
-                m["convict_id"],
-                m["from_facility"],
-                m["to_facility"],
-                m["distance_before_km"],
-                m["distance_after_km"],
-            )
-            for m in s["moves"]
-        )
-        return Swap(SwapKind(s["kind"]), moves)
-
-    current = option(data["current"])
-    home, target = data["home_region"], data["target_region"]
-    return Evaluation(
-        convict_id=data["convict_id"],
-        ground=Ground(data["ground"]),
-        consent=data["consent"],
-        home_region=home,
-        home_region_name=region_names.get(home, home),
-        current=current,
-        current_region_name=region_names.get(current.region, current.region),
-        target_region=target,
-        target_region_name=region_names.get(target, target),
-        target_facility=data["target_facility"],
-        lawful=data["lawful"],
-        failed_rules=tuple(r["id"] for r in data["failed_rules"]),
-        options=tuple(option(o) for o in data["options"]),
-        swaps=tuple(swap(s) for s in data["swaps"]),
-        max_swap_people=data["max_swap_people"],
-        alternatives=tuple(option(o) for o in data["alternatives"]),
-        recommendation=Verdict(data["recommendation"]),
-        facility_id=data["facility_id"],
-        reasons=tuple(Reason(r["code"]) for r in data["reasons"]),
-    )
-
-
-# --- requests -----------------------------------------------------------------------------
-
-
 def create_request(
     *,
     session: Session,
@@ -194,7 +63,7 @@ def create_request(
     consent: bool,
     distance: DistanceKind,
     actor: str,
-) -> store.TransferRequestRow:
+) -> TransferRequestRow:
     """Review a request against the current population and store it with its review."""
     tables = read_tables(session=session)
     session.rollback()
@@ -207,10 +76,10 @@ def create_request(
         consent=consent,
         distance=distance,
     )
-    text = store.json_text(evaluation.as_dict(), sort_keys=False)
-    row = store.TransferRequestRow(
+    text = json_text(evaluation.as_dict(), sort_keys=False)
+    row = TransferRequestRow(
         request_id=uuid.uuid4(),
-        created_at=store.now(),
+        created_at=now(),
         created_by=actor,
         convict_id=convict_id,
         target_region=target_region,
@@ -218,29 +87,28 @@ def create_request(
         ground=ground.value,
         consent=consent,
         distance=distance.value,
-        status=store.EVALUATED,
+        status=TransferStatus.EVALUATED.value,
         recommendation=evaluation.recommendation.value,
         evaluation=text,
     )
-    with store.writing(session):
-        session.add(row)
-        audit.append(
-            session,
-            actor,
-            "transfer-request.created",
-            {
-                "request_id": str(row.request_id),
-                "ground": ground.value,
-                "target_region": target_region,
-                "target_facility": target_facility,
-                "distance": distance.value,
-                "recommendation": evaluation.recommendation.value,
-                "facility_id": evaluation.facility_id,
-                "reasons": [r.value for r in evaluation.reasons],
-                "evaluation_digest": audit.sha256(text),
-            },
-        )
+    with writing(session):
+        store.add_transfer_request(session=session, row=row)
+        audit.append(session, actor, "transfer-request.created", _created_payload(row, evaluation))
     return row
+
+
+def _created_payload(row: TransferRequestRow, evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "request_id": str(row.request_id),
+        "ground": row.ground,
+        "target_region": row.target_region,
+        "target_facility": row.target_facility,
+        "distance": row.distance,
+        "recommendation": row.recommendation,
+        "facility_id": evaluation.facility_id,
+        "reasons": [r.value for r in evaluation.reasons],
+        "evaluation_digest": sha256(row.evaluation),
+    }
 
 
 def decide(
@@ -250,12 +118,12 @@ def decide(
     reviewer: Principal,
     verdict: Verdict,
     reason: str | None,
-) -> store.TransferRequestRow:
+) -> TransferRequestRow:
     """A reviewer's decision: applied when it follows the recommendation, else awaiting a
     second reviewer's approval. One transaction; refused decisions change nothing."""
-    with store.writing(session):
+    with writing(session):
         row = store.get_transfer_request(session=session, request_id=request_id, lock=True)
-        _expect(row, store.EVALUATED)
+        _expect(row, TransferStatus.EVALUATED)
         evaluation = _stored_evaluation(session, row)
         departs = verdict is not evaluation.recommendation
         decision = _checked(
@@ -264,9 +132,9 @@ def decide(
         row.decision = verdict.value
         row.decision_reason = decision.reason
         row.decided_by = reviewer.actor
-        row.decided_at = store.now()
+        row.decided_at = now()
         if departs:
-            row.status = store.AWAITING_APPROVAL
+            row.status = TransferStatus.AWAITING_APPROVAL.value
             audit.append(
                 session,
                 reviewer.actor,
@@ -275,7 +143,7 @@ def decide(
                     "request_id": str(request_id),
                     "decision": verdict.value,
                     "recommendation": evaluation.recommendation.value,
-                    "reason_digest": audit.sha256(decision.reason or ""),
+                    "reason_digest": sha256(decision.reason or ""),
                 },
             )
         else:
@@ -286,12 +154,12 @@ def decide(
 
 def approve(
     *, session: Session, request_id: uuid.UUID, approver: Principal, approved: bool
-) -> store.TransferRequestRow:
+) -> TransferRequestRow:
     """A second reviewer approves a departing decision (then it is applied) or refuses it (then
     the request awaits a decision again). The second reviewer must be another person."""
-    with store.writing(session):
+    with writing(session):
         row = store.get_transfer_request(session=session, request_id=request_id, lock=True)
-        _expect(row, store.AWAITING_APPROVAL)
+        _expect(row, TransferStatus.AWAITING_APPROVAL)
         assert row.decision is not None and row.decided_by is not None
         first = _person(row.decided_by)
         if not approved:
@@ -307,7 +175,7 @@ def approve(
                     "decided_by": row.decided_by,
                 },
             )
-            row.status = store.EVALUATED
+            row.status = TransferStatus.EVALUATED.value
             row.decision = row.decision_reason = row.decided_by = None
             row.decided_at = None
         else:
@@ -316,18 +184,18 @@ def approve(
                 evaluation, first, Verdict(row.decision), row.decision_reason, approver.name
             )
             row.approved_by = approver.actor
-            row.approved_at = store.now()
+            row.approved_at = now()
             _settle(session, row, decision, evaluation, approver.actor)
         session.flush()
     return row
 
 
-def _expect(row: store.TransferRequestRow, status: str) -> None:
+def _expect(row: TransferRequestRow, status: TransferStatus) -> None:
     if row.status == status:
         return
-    if status == store.AWAITING_APPROVAL:
+    if status == TransferStatus.AWAITING_APPROVAL:
         raise ConflictError(NOT_AWAITING_APPROVAL)
-    if row.status == store.AWAITING_APPROVAL:
+    if row.status == TransferStatus.AWAITING_APPROVAL:
         raise ConflictError(AWAITING_APPROVAL)
     raise ConflictError(ALREADY_DECIDED)
 
@@ -338,7 +206,7 @@ def _person(actor: str) -> str:
     return actor.partition(":")[2].strip()
 
 
-def _stored_evaluation(session: Session, row: store.TransferRequestRow) -> Evaluation:
+def _stored_evaluation(session: Session, row: TransferRequestRow) -> Evaluation:
     names = {r.region: r.name for r in store.list_regions(session=session)}
     return evaluation_from_dict(json.loads(row.evaluation), names)
 
@@ -367,7 +235,7 @@ def _checked(
 
 def _settle(
     session: Session,
-    row: store.TransferRequestRow,
+    row: TransferRequestRow,
     decision: Decision,
     evaluation: Evaluation,
     actor: str,
@@ -381,7 +249,8 @@ def _settle(
         if moves
         else {}
     )
-    row.status = store.DENIED if decision.verdict is Verdict.DENY else store.GRANTED
+    settled = TransferStatus.DENIED if decision.verdict is Verdict.DENY else TransferStatus.GRANTED
+    row.status = settled.value
     row.moves = [m.as_dict() for m in moves]
     audit.append(
         session,
@@ -399,7 +268,7 @@ def _settle(
                 {"from_facility": m.from_facility, "to_facility": m.to_facility} for m in moves
             ],
             "occupancy_change": change,
-            "decision_digest": audit.sha256(audit.canonical_json(decision.as_dict())),
+            "decision_digest": digest(decision.as_dict()),
         },
     )
 
@@ -421,31 +290,3 @@ def _moves(decision: Decision, evaluation: Evaluation) -> list[Move]:
             target.distance_km,
         )
     ]
-
-
-# --- campaigns ----------------------------------------------------------------------------
-
-
-def analyse_campaign(*, session: Session, distance: DistanceKind, actor: str) -> CampaignResult:
-    """The best transfer campaign over the current population: advice, so nothing changes but
-    the audit log, which records the analysis and a digest of its moves."""
-    tables = read_tables(session=session)
-    session.rollback()
-    result = optimise_transfers(tables.population, tables.facilities, tables.regions, distance)
-    moves = store.json_text(store.jsonable(result.moves.to_dict(orient="records")))
-    with store.writing(session):
-        audit.append(
-            session,
-            actor,
-            "transfer-campaign.analysed",
-            {
-                "distance": distance.value,
-                "convicts": result.convicts,
-                "moved": result.moved,
-                "home_before": result.home_before,
-                "home_after": result.home_after,
-                "km_saved": result.km_saved,
-                "moves_digest": audit.sha256(moves),
-            },
-        )
-    return result

@@ -23,10 +23,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api import audit, store, transfers
+from api import audit, db, tables
 from api.auth import Principal, Role, create_token
 from api.errors import ConflictError
-from api.transfers import engine_facilities, evaluation_from_dict
+from api.services import transfers
+from api.services.transfer_reviews import engine_facilities, evaluation_from_dict
 from optimizer.data import read_facilities, read_regions
 from optimizer.population import read_population
 from optimizer.transfers import Evaluation, Reason, Verdict, evaluate_request
@@ -166,7 +167,7 @@ def serving(app: FastAPI) -> dict[str, str]:
     """Where every convict of the stored population serves."""
     with app.state.store.sessions() as session:
         rows = session.execute(
-            select(store.PopulationRow.convict_id, store.PopulationRow.facility_id)
+            select(tables.PopulationRow.convict_id, tables.PopulationRow.facility_id)
         ).all()
     return dict(rows)
 
@@ -181,7 +182,7 @@ def audit_ok(client: TestClient, as_role: Any) -> bool:
 
 
 def second_reviewer(app: FastAPI, name: str = "second-desk", role: Role = Role.REVIEWER) -> Any:
-    with app.state.store.sessions() as session, store.writing(session):
+    with app.state.store.sessions() as session, db.writing(session):
         token = create_token(session=session, role=role, name=name)
     return {"Authorization": f"Bearer {token}"}
 

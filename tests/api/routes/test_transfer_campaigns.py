@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api import audit, store
+from api import canonical, tables
 from api.auth import Role
 from optimizer.data import read_facilities, read_regions
 from optimizer.population import read_population
@@ -38,7 +38,7 @@ def state(app: FastAPI, client: TestClient, as_role: Any) -> tuple[Any, ...]:
     facilities = client.get("/facilities", headers=as_role(Role.ADMIN)).json()
     with app.state.store.sessions() as session:
         population = session.execute(
-            select(store.PopulationRow.convict_id, store.PopulationRow.facility_id)
+            select(tables.PopulationRow.convict_id, tables.PopulationRow.facility_id)
         ).all()
     return [(f["facility_id"], f["occupied"], f["version"]) for f in facilities], sorted(population)
 
@@ -50,7 +50,7 @@ def test_the_campaign_is_the_engines_and_changes_nothing(
     response = campaign(client, as_role(Role.ANALYST))
     assert response.status_code == 200
     body = response.json()
-    assert body["summary"] == plain(store.jsonable(engine_campaign.as_dict()))
+    assert body["summary"] == plain(canonical.jsonable(engine_campaign.as_dict()))
     assert body["summary"]["moved"] > 0
     assert body["text"] == engine_campaign.text()
     assert (body["moves_total"], body["moves"]) == (engine_campaign.moved, None)
@@ -64,7 +64,7 @@ def test_moves_come_in_pages(
         client, as_role(Role.ADMIN), include_moves=True, moves_offset=5, moves_limit=7
     ).json()
     expected = engine_campaign.moves.iloc[5:12].to_dict(orient="records")
-    assert body["moves"] == plain(store.jsonable(expected))
+    assert body["moves"] == plain(canonical.jsonable(expected))
     assert len(body["moves"]) == 7
     assert all(m["saved_km"] > 0 for m in body["moves"])
 
@@ -86,8 +86,8 @@ def test_the_analysis_is_audited_with_a_digest_of_its_moves(
         engine_campaign.home_before,
         engine_campaign.home_after,
     )
-    moves = store.json_text(store.jsonable(engine_campaign.moves.to_dict(orient="records")))
-    assert payload["moves_digest"] == audit.sha256(moves)
+    moves = canonical.json_text(canonical.jsonable(engine_campaign.moves.to_dict(orient="records")))
+    assert payload["moves_digest"] == canonical.sha256(moves)
     assert client.get("/audit/verify", headers=as_role(Role.AUDITOR)).json()["ok"] is True
 
 

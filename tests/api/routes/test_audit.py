@@ -14,9 +14,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
-from api import audit, store
-from api.allocation import placements_digest
+from api import audit, canonical, db, tables
 from api.auth import Role
+from api.services.allocation import placements_digest
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def history(client: TestClient, as_role: Any, submit: Any, batch: list[dict[str,
     return run_id
 
 
-PLACEMENT_FIELDS = [c.key for c in store.PlacementRow.__table__.columns if c.key != "run_id"]
+PLACEMENT_FIELDS = [c.key for c in tables.PlacementRow.__table__.columns if c.key != "run_id"]
 
 
 def entries(client: TestClient, as_role: Any) -> list[dict[str, Any]]:
@@ -116,9 +116,9 @@ def test_the_run_entry_binds_the_stored_placements_and_explanations(
     def stored_digest() -> str:
         with app.state.store.sessions() as session:
             rows = session.scalars(
-                select(store.PlacementRow)
-                .where(store.PlacementRow.run_id == uuid.UUID(created["payload"]["run_id"]))
-                .order_by(store.PlacementRow.position)
+                select(tables.PlacementRow)
+                .where(tables.PlacementRow.run_id == uuid.UUID(created["payload"]["run_id"]))
+                .order_by(tables.PlacementRow.position)
             ).all()
             assert rows
             return placements_digest([{c: getattr(r, c) for c in PLACEMENT_FIELDS} for r in rows])
@@ -152,12 +152,12 @@ def test_an_edited_payload_is_found(
 def test_an_edit_with_a_recomputed_payload_digest_is_found(
     app: FastAPI, client: TestClient, as_role: Any, history: str
 ) -> None:
-    forged = audit.canonical_json({"facility_id": "F001", "occupied_before": 1, "occupied": 0})
+    forged = canonical.json_text({"facility_id": "F001", "occupied_before": 1, "occupied": 0})
     sql(
         app,
         "UPDATE audit_log SET payload = :payload, payload_digest = :digest WHERE sequence = 4",
         payload=forged,
-        digest=audit.sha256(forged),
+        digest=canonical.sha256(forged),
     )
     result = verify(client, as_role)
     assert (result["ok"], result["first_bad_sequence"]) == (False, 4)
@@ -258,10 +258,10 @@ def test_append_is_part_of_the_callers_transaction(
 ) -> None:
     """Another module's decision that rolls back leaves no entry behind."""
     with app.state.store.sessions() as session:
-        with pytest.raises(RuntimeError), store.writing(session):
+        with pytest.raises(RuntimeError), db.writing(session):
             audit.append(session, "reviewer:desk", "transfer.decided", {"request": "T1"})
             raise RuntimeError("the decision failed")
-        with store.writing(session):
+        with db.writing(session):
             entry = audit.append(session, "reviewer:desk", "transfer.decided", {"request": "T2"})
     assert entry.sequence == 2
     logged = entries(client, as_role)

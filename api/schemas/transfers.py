@@ -1,0 +1,191 @@
+"""Transfer requests, decisions and approvals, and transfer campaigns."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from api.db import utc
+from api.schemas.common import Language, no_nul
+from api.status import TransferStatus
+from api.tables import TransferRequestRow
+from optimizer.domain import DistanceKind
+from optimizer.transfers import Ground, Verdict
+
+
+class TransferRequestCreate(BaseModel):
+    """A convict's request to move to another facility of the same type (Penal Code art. 88).
+
+    The target is a region (by default the convict's home region) or one facility, not both;
+    `consent` records the convict's consent, which a transfer for operational need requires.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"convict_id": "P000028", "ground": "home-region"},
+                {"convict_id": "P000028", "target_facility": "F067", "ground": "safety"},
+            ]
+        },
+    )
+
+    convict_id: str = Field(min_length=1, max_length=200, description="a convict serving today")
+    target_region: str | None = Field(
+        default=None, max_length=16, description="region code; default: the home region"
+    )
+    target_facility: str | None = Field(default=None, max_length=64)
+    ground: Ground = Ground.HOME_REGION
+    consent: bool = False
+    distance: DistanceKind = DistanceKind.GREAT_CIRCLE
+
+    @field_validator("convict_id", "target_region", "target_facility", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return no_nul(value)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> TransferRequestCreate:
+        if self.target_region is not None and self.target_facility is not None:
+            raise ValueError("give a target region or a target facility, not both")
+        return self
+
+
+class TransferDecisionCreate(BaseModel):
+    """A reviewer's decision. Against the recommendation it needs a written `reason` and then a
+    second reviewer's approval (`POST /transfer-requests/{request_id}/approvals`)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"decision": "grant"},
+                {"decision": "deny", "reason": "The receiving facility is under renovation."},
+            ]
+        },
+    )
+
+    decision: Verdict
+    reason: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return no_nul(value)
+
+
+class TransferApprovalCreate(BaseModel):
+    """A second reviewer's answer to a decision against the recommendation: `approve` applies
+    it; `false` refuses it, and the request awaits a decision again."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"approve": True}]})
+
+    approve: bool = True
+
+
+class TransferDecisionPublic(BaseModel):
+    """The decision taken, who took and approved it, and the transfers it applied."""
+
+    decision: Verdict
+    reason: str | None
+    departs_from_recommendation: bool
+    decided_by: str
+    decided_at: datetime
+    approved_by: str | None
+    approved_at: datetime | None
+    moves: list[dict[str, Any]] = Field(
+        description="transfers applied: convict, from and to facility, km before and after"
+    )
+
+
+class TransferRequestPublic(BaseModel):
+    """A transfer request with the engine's review, in data and in words, and its decision."""
+
+    request_id: uuid.UUID
+    status: TransferStatus
+    convict_id: str
+    ground: Ground
+    consent: bool
+    target_region: str | None = Field(description="as asked; the review names the region used")
+    target_facility: str | None
+    distance: DistanceKind
+    created_at: datetime
+    created_by: str
+    recommendation: Verdict
+    decision: TransferDecisionPublic | None
+    evaluation: dict[str, Any] = Field(
+        description="optimizer.transfers review: lawfulness, options, swaps, reasons with their "
+        "rules and legal sources, and the text in every language under `explanation`"
+    )
+    lang: Language
+    text: str = Field(description="the review in words, in `lang`")
+
+    @classmethod
+    def from_row(cls, row: TransferRequestRow, lang: Language) -> TransferRequestPublic:
+        evaluation = json.loads(row.evaluation)
+        decision = None
+        if row.decision is not None and row.decided_by is not None and row.decided_at is not None:
+            decision = TransferDecisionPublic(
+                decision=Verdict(row.decision),
+                reason=row.decision_reason,
+                departs_from_recommendation=row.decision != row.recommendation,
+                decided_by=row.decided_by,
+                decided_at=utc(row.decided_at),
+                approved_by=row.approved_by,
+                approved_at=utc(row.approved_at) if row.approved_at is not None else None,
+                moves=row.moves or [],
+            )
+        return cls(
+            request_id=row.request_id,
+            status=TransferStatus(row.status),
+            convict_id=row.convict_id,
+            ground=Ground(row.ground),
+            consent=row.consent,
+            target_region=row.target_region,
+            target_facility=row.target_facility,
+            distance=DistanceKind(row.distance),
+            created_at=utc(row.created_at),
+            created_by=row.created_by,
+            recommendation=Verdict(row.recommendation),
+            decision=decision,
+            evaluation=evaluation,
+            lang=lang,
+            text=evaluation["explanation"][lang.value],
+        )
+
+
+class TransferRequestsPage(BaseModel):
+    items: list[TransferRequestPublic]
+    total: int
+
+
+class TransferCampaignCreate(BaseModel):
+    """Which distances to use, and whether (and which page of) the moves to return."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"include_moves": True, "moves_limit": 100}]},
+    )
+
+    distance: DistanceKind = DistanceKind.GREAT_CIRCLE
+    include_moves: bool = False
+    moves_offset: int = Field(default=0, ge=0, le=2**31 - 1)
+    moves_limit: int = Field(default=1000, ge=1, le=10_000)
+
+
+class TransferCampaignPublic(BaseModel):
+    """The best transfer campaign over today's population: advice, nothing is changed."""
+
+    summary: dict[str, Any] = Field(
+        description="optimizer.transfers campaign: moved, home before and after, km saved, by "
+        "home region"
+    )
+    text: str
+    moves_total: int
+    moves: list[dict[str, Any]] | None = Field(
+        description="the requested page of moves, in population order; null unless asked"
+    )

@@ -1,0 +1,41 @@
+"""Occupancy corrections: an admin sets a facility's occupancy, recorded in the audit log."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from api import audit, store
+from api.db import writing
+from api.tables import FacilityRow
+from optimizer.domain import InputError, Problem
+
+
+def correct_occupancy(
+    *, session: Session, facility_id: str, occupied: int, actor: str
+) -> FacilityRow:
+    """Set one facility's occupancy in one transaction; out of 0..capacity is an input error.
+
+    Runs solved against the old figure can no longer be committed (the version changes).
+    """
+    with writing(session):
+        facility = store.get_facility(session=session, facility_id=facility_id, lock=True)
+        if not 0 <= occupied <= facility.capacity:
+            raise InputError(
+                [
+                    Problem(
+                        "request",
+                        None,
+                        "occupied",
+                        f"{occupied} is outside 0 to the facility's capacity ({facility.capacity})",
+                    )
+                ]
+            )
+        previous = facility.occupied
+        store.set_occupancy(session=session, facility=facility, occupied=occupied)
+        audit.append(
+            session,
+            actor,
+            "facility.occupancy-changed",
+            {"facility_id": facility_id, "occupied_before": previous, "occupied": occupied},
+        )
+    return facility

@@ -1,0 +1,106 @@
+"""The store: persistence only, one module per aggregate, keyword-only functions.
+
+The store reads and writes rows inside the caller's transaction (`api.db.writing`); it neither
+decides nor appends to the audit log: the services do.
+"""
+
+from api.store.benchmarks import (
+    add_benchmark_job,
+    get_benchmark_job,
+    list_benchmark_jobs,
+    unfinished_benchmark_jobs,
+    update_benchmark_job,
+)
+from api.store.network import (
+    FACILITY_COLUMNS,
+    REGION_COLUMNS,
+    Network,
+    change_occupancy,
+    get_facility,
+    has_regions,
+    insert_network,
+    list_facilities,
+    list_regions,
+    lock_facilities,
+    read_network,
+    set_occupancy,
+)
+from api.store.population import (
+    CONVICT_SERVING,
+    POPULATION_COLUMNS,
+    TRANSFER_STALE,
+    Move,
+    add_placed_convicts,
+    has_population,
+    insert_population,
+    move_convicts,
+    occupancy_change,
+    population_counts,
+    read_population,
+)
+from api.store.runs import (
+    ALREADY_COMMITTED,
+    OCCUPANCY_CHANGED,
+    CommittedRun,
+    commit_run,
+    find_run_by_key,
+    get_explanation,
+    get_placement,
+    get_run,
+    insert_run,
+    list_placements,
+    list_runs,
+)
+from api.store.tokens import add_token, find_token
+from api.store.transfers import (
+    add_transfer_request,
+    get_transfer_request,
+    list_transfer_requests,
+)
+
+__all__ = [
+    "ALREADY_COMMITTED",
+    "CONVICT_SERVING",
+    "FACILITY_COLUMNS",
+    "OCCUPANCY_CHANGED",
+    "POPULATION_COLUMNS",
+    "REGION_COLUMNS",
+    "TRANSFER_STALE",
+    "CommittedRun",
+    "Move",
+    "Network",
+    "add_benchmark_job",
+    "add_placed_convicts",
+    "add_token",
+    "add_transfer_request",
+    "change_occupancy",
+    "commit_run",
+    "find_run_by_key",
+    "find_token",
+    "get_benchmark_job",
+    "get_explanation",
+    "get_facility",
+    "get_placement",
+    "get_run",
+    "get_transfer_request",
+    "has_population",
+    "has_regions",
+    "insert_network",
+    "insert_population",
+    "insert_run",
+    "list_benchmark_jobs",
+    "list_facilities",
+    "list_placements",
+    "list_regions",
+    "list_runs",
+    "list_transfer_requests",
+    "lock_facilities",
+    "move_convicts",
+    "occupancy_change",
+    "population_counts",
+    "read_network",
+    "read_population",
+    "set_occupancy",
+    "unfinished_benchmark_jobs",
+    "update_benchmark_job",
+]

@@ -98,7 +98,13 @@ def _tables(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 
 
 def _transfer(args: argparse.Namespace) -> int:
-    from optimizer.transfers import Ground, UnknownIdError, evaluate_request
+    from optimizer.transfers import (
+        Ground,
+        UnknownIdError,
+        evaluate_request,
+        evaluation_document,
+        render_evaluation,
+    )
 
     regions, facilities, population = _tables(args)
     try:
@@ -121,15 +127,15 @@ def _transfer(args: argparse.Namespace) -> int:
         }
         raise InputError([Problem(option[error.kind], None, None, str(error))]) from None
     if args.json:
-        _say(json.dumps(evaluation.as_dict(), ensure_ascii=False, indent=2))
+        _say(json.dumps(evaluation_document(evaluation), ensure_ascii=False, indent=2))
     else:
-        _say(evaluation.text(args.lang))
+        _say(render_evaluation(evaluation, args.lang))
     return 0
 
 
 def _transfers(args: argparse.Namespace) -> int:
     from optimizer.data import write_csv_atomically, write_text_atomically
-    from optimizer.transfers import optimise_transfers
+    from optimizer.transfers import optimise_transfers, render_campaign
 
     regions, facilities, population = _tables(args)
     sys.stderr.write(f"Optimising transfers over {len(population):,} convicts...\n")
@@ -138,7 +144,7 @@ def _transfers(args: argparse.Namespace) -> int:
         write_csv_atomically(result.moves, args.out)
     if args.json is not None:
         write_text_atomically(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), args.json)
-    _say(result.text())
+    _say(render_campaign(result))
     if args.out is not None:
         _say(f"Moves written to {args.out}.")
     return 0

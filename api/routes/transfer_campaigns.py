@@ -9,6 +9,7 @@ from api.deps import Analyst, SessionDep
 from api.routes import responses
 from api.schemas import TransferCampaignCreate, TransferCampaignPublic
 from api.services.campaigns import analyse_campaign
+from optimizer.transfers import render_campaign
 
 router = APIRouter(prefix="/transfer-campaigns", tags=["transfer campaigns"])
 
@@ -31,7 +32,7 @@ def analyse_transfer_campaign(
         moves = jsonable(page.to_dict(orient="records"))
     return TransferCampaignPublic(
         summary=jsonable(result.as_dict()),
-        text=result.text(),
+        text=render_campaign(result),
         moves_total=len(result.moves),
         moves=moves,
     )

@@ -36,6 +36,7 @@ from optimizer.transfers import (
     Move,
     UnlawfulDecisionError,
     Verdict,
+    evaluation_document,
     record_decision,
 )
 
@@ -76,7 +77,7 @@ def create_request(
         consent=consent,
         distance=distance,
     )
-    text = json_text(evaluation.as_dict(), sort_keys=False)
+    text = json_text(evaluation_document(evaluation), sort_keys=False)
     row = TransferRequestRow(
         request_id=uuid.uuid4(),
         created_at=now(),

@@ -18,6 +18,7 @@ from optimizer.transfers.domain import (
     Verdict,
 )
 from optimizer.transfers.evaluation import Evaluation
+from optimizer.transfers.render import evaluation_document, render_campaign, render_evaluation
 from optimizer.transfers.review import TransferRequest, evaluate_request, review_request
 
 __all__ = [
@@ -38,7 +39,10 @@ __all__ = [
     "UnlawfulDecisionError",
     "Verdict",
     "evaluate_request",
+    "evaluation_document",
     "optimise_transfers",
     "record_decision",
+    "render_campaign",
+    "render_evaluation",
     "review_request",
 ]

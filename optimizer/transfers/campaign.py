@@ -28,7 +28,6 @@ from optimizer.transfers.placed import (
     RowArray,
     as_distance_source,
 )
-from optimizer.transfers.render import render_campaign
 from optimizer.transfers.summary import campaign_tables, check_campaign
 
 
@@ -84,9 +83,6 @@ class CampaignResult:
         if include_moves:
             result["moves"] = _records(self.moves)
         return result
-
-    def text(self) -> str:
-        return render_campaign(self)
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:

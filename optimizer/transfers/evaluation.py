@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from optimizer.explain.messages import LANGUAGES
 from optimizer.rules import RULES
 from optimizer.transfers.domain import (
     REASON_RULE,
@@ -20,7 +19,6 @@ from optimizer.transfers.domain import (
     Verdict,
     reason_source,
 )
-from optimizer.transfers.render import render_evaluation
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +85,4 @@ class Evaluation:
                 {"code": r.value, "rule": REASON_RULE[r], "legal_source": reason_source(r)}
                 for r in self.reasons
             ],
-            "explanation": {lang: self.text(lang) for lang in LANGUAGES},
         }
-
-    def text(self, lang: str = "en") -> str:
-        """The review in words, from the transfer message catalogue."""
-        return render_evaluation(self, lang)

@@ -6,14 +6,18 @@ candidates, the swaps, the reasons, the places to look elsewhere, the recommenda
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from optimizer.explain.messages import LANGUAGES
+from optimizer.transfers.campaign import CampaignResult
 from optimizer.transfers.domain import REASON_RULE, FacilityOption, Reason, Verdict
-from optimizer.transfers.messages import check_language, rule_citation, rule_line, transfer_message
-
-if TYPE_CHECKING:
-    from optimizer.transfers.campaign import CampaignResult
-    from optimizer.transfers.evaluation import Evaluation
+from optimizer.transfers.evaluation import Evaluation
+from optimizer.transfers.messages import (
+    check_language,
+    rule_citation,
+    rule_line,
+    transfer_message,
+)
 
 LOOKS_ELSEWHERE = (
     Reason.NO_FACILITY_OF_TYPE,
@@ -241,3 +245,11 @@ def render_campaign(result: CampaignResult) -> str:
         result.by_region.to_string(index=False),
     ]
     return "\n".join(lines)
+
+
+def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
+    """The review as JSON: its facts, and its text in every language."""
+    return {
+        **evaluation.as_dict(),
+        "explanation": {lang: render_evaluation(evaluation, lang) for lang in LANGUAGES},
+    }

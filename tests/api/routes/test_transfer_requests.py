@@ -30,7 +30,14 @@ from api.services import transfers
 from api.services.transfer_reviews import engine_facilities, evaluation_from_dict
 from optimizer.data import read_facilities, read_regions
 from optimizer.population import read_population
-from optimizer.transfers import Evaluation, Reason, Verdict, evaluate_request
+from optimizer.transfers import (
+    Evaluation,
+    Reason,
+    Verdict,
+    evaluate_request,
+    evaluation_document,
+    render_evaluation,
+)
 
 STALE = {"detail": "Occupancy changed since the request was evaluated"}
 REASON_NEEDED = {"detail": "A decision against the recommendation needs a written reason"}
@@ -201,7 +208,7 @@ def test_a_request_is_reviewed_by_the_engine_and_stored(
     response = request(client, as_role, room.convict_id)
     assert response.status_code == 201
     body = response.json()
-    assert body["evaluation"] == plain(room.as_dict())
+    assert body["evaluation"] == plain(evaluation_document(room))
     assert (body["status"], body["recommendation"], body["decision"]) == (
         "evaluated",
         "grant",
@@ -213,7 +220,7 @@ def test_a_request_is_reviewed_by_the_engine_and_stored(
         "great-circle",
     )
     assert body["created_by"] == "reviewer:reviewer-desk"
-    assert body["text"] == room.text("en")
+    assert body["text"] == render_evaluation(room, "en")
     assert occupancy(client, as_role) == before
     for role in (Role.REVIEWER, Role.AUDITOR, Role.ANALYST, Role.ADMIN):
         read = client.get(f"/transfer-requests/{body['request_id']}", headers=as_role(role))
@@ -224,7 +231,7 @@ def test_a_request_is_reviewed_by_the_engine_and_stored(
         params={"lang": "ru"},
         headers=as_role(Role.ADMIN),
     ).json()
-    assert (russian["lang"], russian["text"]) == ("ru", room.text("ru"))
+    assert (russian["lang"], russian["text"]) == ("ru", render_evaluation(room, "ru"))
     assert russian["text"] == body["evaluation"]["explanation"]["ru"] != body["text"]
 
 
@@ -249,7 +256,7 @@ def test_the_stored_review_reads_back_as_the_engines_evaluation(
 ) -> None:
     names = dict(zip(national.regions["region"], national.regions["name"], strict=True))
     for evaluation in (room, swap, no_type):
-        assert evaluation_from_dict(plain(evaluation.as_dict()), names) == evaluation
+        assert evaluation_from_dict(plain(evaluation_document(evaluation)), names) == evaluation
 
 
 def test_no_facility_of_the_type_at_home_is_denied_with_the_rules_and_alternatives(
@@ -274,7 +281,7 @@ def test_a_target_facility_of_another_type_is_not_lawful(
     ]["facility_id"].iloc[0]
     body = request(client, as_role, room.convict_id, target_facility=other).json()
     assert body["evaluation"] == plain(
-        national.evaluate(room.convict_id, target_facility=other).as_dict()
+        evaluation_document(national.evaluate(room.convict_id, target_facility=other))
     )
     assert (body["recommendation"], body["evaluation"]["lawful"]) == ("deny", False)
     assert body["evaluation"]["reasons"][0]["code"] == "no-lawful-facility"

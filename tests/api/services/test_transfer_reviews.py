@@ -17,7 +17,7 @@ from api.services.transfer_reviews import (
     read_tables,
 )
 from optimizer.domain import DistanceKind
-from optimizer.transfers import Ground
+from optimizer.transfers import Ground, evaluation_document
 
 
 def test_the_engine_counts_free_places_from_the_stored_occupancy() -> None:
@@ -41,7 +41,7 @@ def test_a_stored_review_reads_back_as_the_engines(app: FastAPI) -> None:
         distance=DistanceKind.GREAT_CIRCLE,
     )
     names = dict(zip(tables.regions["region"], tables.regions["name"], strict=True))
-    stored = json.loads(json_text(evaluation.as_dict(), sort_keys=False))
+    stored = json.loads(json_text(evaluation_document(evaluation), sort_keys=False))
     assert evaluation_from_dict(stored, names) == evaluation
 
 

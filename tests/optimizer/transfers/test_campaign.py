@@ -10,7 +10,7 @@ import pytest
 
 from optimizer.data import read_facilities, read_regions
 from optimizer.rules import convict_classes, eligibility
-from optimizer.transfers import evaluate_request, optimise_transfers
+from optimizer.transfers import evaluate_request, optimise_transfers, render_campaign
 from optimizer.transfers.reference import optimise_transfers_reference
 from tests.helpers import convict, facility, regions_table
 from tests.optimizer.transfers.worlds import full, metres, random_world, world
@@ -128,4 +128,6 @@ def test_the_campaign_text_and_json_agree() -> None:
     data = result.as_dict(include_moves=True)
     assert [m["convict_id"] for m in data["moves"]] == ["A", "B"]
     assert data["km_saved"] == result.km_saved and "moves" not in result.as_dict()
-    assert result.text().startswith("Transfer campaign over 2 convicts (optimal, min-cost-flow)")
+    assert render_campaign(result).startswith(
+        "Transfer campaign over 2 convicts (optimal, min-cost-flow)"
+    )

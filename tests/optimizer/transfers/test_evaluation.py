@@ -6,6 +6,7 @@ import json
 
 from optimizer.explain.messages import LANGUAGES
 from optimizer.rules import RULES
+from optimizer.transfers import evaluation_document
 from tests.helpers import convict
 from tests.optimizer.transfers.worlds import full, review, world
 
@@ -15,7 +16,9 @@ def test_the_evaluation_is_json_able_with_reasons_rules_and_both_languages() -> 
         [full("FA", "KZ-71"), full("FS", "KZ-79")],
         [(convict("A", "KZ-79"), "FA"), (convict("B", "KZ-71"), "FS")],
     )
-    data = json.loads(json.dumps(review(population, facilities).as_dict(), ensure_ascii=False))
+    data = json.loads(
+        json.dumps(evaluation_document(review(population, facilities)), ensure_ascii=False)
+    )
     assert data["recommendation"] == "grant-with-swap"
     assert data["reasons"][0] == {
         "code": "swap-available",

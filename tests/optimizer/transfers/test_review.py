@@ -14,6 +14,7 @@ from optimizer.transfers import (
     TransferRequest,
     UnknownIdError,
     Verdict,
+    render_evaluation,
     review_request,
 )
 from tests.helpers import convict, facility, regions_table
@@ -128,7 +129,7 @@ def test_no_facility_of_the_type_at_home_lists_closer_lawful_facilities() -> Non
     assert e.recommendation is Verdict.DENY
     assert [(a.facility_id, a.free_places) for a in e.alternatives] == [("FS", 0), ("FK", 3)]
     assert all(a.lawful and a.closer for a in e.alternatives)
-    assert "FK" in e.text("en") and "FK" in e.text("ru")
+    assert "FK" in render_evaluation(e, "en") and "FK" in render_evaluation(e, "ru")
 
 
 def test_operational_need_requires_consent() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from optimizer.geo import GreatCircle
 from optimizer.rules import convict_classes, eligibility
-from optimizer.transfers import Reason, SwapKind, Verdict
+from optimizer.transfers import Reason, SwapKind, Verdict, render_evaluation
 from optimizer.transfers.placed import Placed
 from optimizer.transfers.swaps import MAX_SWAPS, find_swaps
 from tests.helpers import convict, facility
@@ -79,7 +79,7 @@ def test_a_four_person_cycle_is_found_and_shorter_limits_find_none() -> None:
     shorter = review(population, facilities, max_swap_people=3)
     assert shorter.swaps == () and shorter.recommendation is Verdict.DENY
     assert shorter.reasons == (Reason.FULL_NO_SWAP,)
-    assert "3 people" in shorter.text("en")
+    assert "3 people" in render_evaluation(shorter, "en")
 
 
 def test_a_chain_into_a_free_place_elsewhere() -> None:

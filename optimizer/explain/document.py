@@ -28,6 +28,7 @@ from optimizer.explain.explanation import (
     Shortage,
     SmallestChange,
     Unplaced,
+    in_rule_order,
 )
 
 Data = Mapping[str, Any]
@@ -69,7 +70,7 @@ def read_profile(data: Data) -> Profile:
 
 
 def read_eligibility(data: Data) -> Eligibility:
-    excluded = tuple(data["excluded_by_rule"].items())
+    excluded = in_rule_order(data["excluded_by_rule"].items())
     return Eligibility(data["count"], data["total_facilities"], excluded)
 
 

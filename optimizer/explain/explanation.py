@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from optimizer.domain import AgeCategory, SecurityLevel, Sex, UnplacedReason
+from optimizer.rules import RULES
 
 SCHEMA = "placement-explanation/1"
 
@@ -103,6 +104,7 @@ class Eligibility:
     count: int
     total_facilities: int
     excluded_by_rule: tuple[tuple[str, int], ...]
+    """Rule id -> facilities it excluded first, in the rules' order (`in_rule_order`)."""
 
     def as_dict(self) -> Document:
         return {
@@ -110,6 +112,14 @@ class Eligibility:
             "total_facilities": self.total_facilities,
             "excluded_by_rule": dict(self.excluded_by_rule),
         }
+
+
+_RULE_ORDER = {rule_id: k for k, rule_id in enumerate(RULES)}
+
+
+def in_rule_order(excluded: Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    """(rule id, count) pairs in the rules' order, whatever order they came in."""
+    return tuple(sorted(excluded, key=lambda item: _RULE_ORDER.get(item[0], len(_RULE_ORDER))))
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,15 +23,13 @@ from optimizer.explain.explanation import (
     Placement,
     Profile,
     Unplaced,
+    in_rule_order,
 )
 from optimizer.explain.messages import messages
 from optimizer.i18n import Translator
-from optimizer.rules import RULES
 
 RegionNames = pd.DataFrame | Mapping[str, Sequence[str]]
 """A table or a mapping with the columns `region` (codes) and `name`."""
-
-_RULE_ORDER = {rule_id: k for k, rule_id in enumerate(RULES)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +104,7 @@ def _profile_lines(words: _Words, explanation: Explanation) -> list[str]:
         for rule in explanation.rules
     ]
     eligible = explanation.eligible
-    by_rule = sorted(eligible.excluded_by_rule, key=_rule_order)
+    by_rule = in_rule_order(eligible.excluded_by_rule)
     excluded = ", ".join(say("excluded.item", count=n, rule=rule) for rule, n in by_rule)
     lines.append(
         say(
@@ -117,10 +115,6 @@ def _profile_lines(words: _Words, explanation: Explanation) -> list[str]:
         )
     )
     return lines
-
-
-def _rule_order(item: tuple[str, int]) -> int:
-    return _RULE_ORDER.get(item[0], len(_RULE_ORDER))
 
 
 def _placement_lines(words: _Words, explanation: Explanation) -> list[str]:

@@ -71,8 +71,6 @@ class Solution:
     method: Method
     optimal: bool
     potentials: Potentials | None = None
-    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
-    """Facts computed once from this solution by its readers (the explanations' run facts)."""
 
     @property
     def placed(self) -> int:

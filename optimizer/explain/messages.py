@@ -1,14 +1,16 @@
 """The message catalogue: every sentence the product shows, in English and Russian.
 
-Keys are stable; rule texts are keyed by rule id (`rule.same-sex`). A missing key in a language
-falls back to English, so Kazakh can be added one message at a time.
+Keys are stable; rule texts are keyed by rule id (`rule.same-sex`). Lookup, fallback and
+formatting are `optimizer.i18n`'s, shared with the transfer catalogue.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-LANGUAGES = ("en", "ru")
+from optimizer.i18n import LANGUAGES, Translator, translate, translator
+
+__all__ = ["CATALOGUE", "LANGUAGES", "message", "messages"]
 
 CATALOGUE: dict[str, dict[str, str]] = {
     "en": {
@@ -191,7 +193,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
 
 def message(key: str, lang: str = "en", **fields: Any) -> str:
     """The catalogue text for `key` in `lang` (English when missing), filled with `fields`."""
-    if lang not in CATALOGUE:
-        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
-    template = CATALOGUE[lang].get(key, CATALOGUE["en"][key])
-    return template.format(**fields)
+    return translate(CATALOGUE, key, lang, **fields)
+
+
+def messages(lang: str = "en") -> Translator:
+    """The catalogue in `lang` (English when missing), for rendering many messages."""
+    return translator(CATALOGUE, lang)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from optimizer.explain.messages import LANGUAGES
 from optimizer.explain.messages import message as placement_message
+from optimizer.i18n import language, translate
 from optimizer.rules import RULES
 
 ART_88_EN = "Penal Code art. 88"
@@ -200,14 +200,13 @@ TRANSFER_CATALOGUE: dict[str, dict[str, str]] = {
 
 
 def check_language(lang: str) -> None:
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    """`ValueError` naming the languages there are, unless `lang` is one of them."""
+    language(lang)
 
 
 def transfer_message(key: str, lang: str = "en", **fields: Any) -> str:
-    """The catalogue text for `key` in `lang`, filled with `fields`."""
-    check_language(lang)
-    return TRANSFER_CATALOGUE[lang][key].format(**fields)
+    """The catalogue text for `key` in `lang` (English when missing), filled with `fields`."""
+    return translate(TRANSFER_CATALOGUE, key, lang, **fields)
 
 
 def rule_line(rule_id: str, lang: str = "en") -> str:

@@ -16,7 +16,7 @@ facility, `separation.py` takes over.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import cast
 
 import numpy as np

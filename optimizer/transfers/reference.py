@@ -55,17 +55,7 @@ def optimise_transfers_reference(
     count = np.bincount(current, minlength=len(facilities))
     limit = np.maximum(facilities["capacity"].to_numpy(), count)
 
-    problem = pulp.LpProblem("transfers_reference", pulp.LpMaximize)
-    x = {p: pulp.LpVariable(f"x_{p[0]}_{p[1]}", cat="Binary") for p in pairs}
-    by_convict: dict[int, list[pulp.LpVariable]] = {}
-    by_facility: dict[int, list[pulp.LpVariable]] = {}
-    for (i, j), var in x.items():
-        by_convict.setdefault(i, []).append(var)
-        by_facility.setdefault(j, []).append(var)
-    for variables in by_convict.values():
-        problem += pulp.lpSum(variables) == 1
-    for j, variables in by_facility.items():
-        problem += pulp.lpSum(variables) <= int(limit[j])
+    problem, x = _one_place_each(pairs, limit)
     _keep_co_defendants_apart(problem, x, population, len(facilities))
 
     at_home = pulp.lpSum(var for p, var in x.items() if home[p])
@@ -128,3 +118,23 @@ def _keep_co_defendants_apart(
             together = [x[i, j] for i in members if (i, j) in x]
             if len(together) > 1:
                 problem += pulp.lpSum(together) <= 1
+
+
+def _one_place_each(
+    pairs: list[tuple[int, int]], limit: npt.NDArray[np.int64]
+) -> tuple[Any, dict[tuple[int, int], Any]]:
+    """A binary variable per (convict, facility) pair: one place each, within the limits."""
+    import pulp
+
+    problem = pulp.LpProblem("transfers_reference", pulp.LpMaximize)
+    x = {p: pulp.LpVariable(f"x_{p[0]}_{p[1]}", cat="Binary") for p in pairs}
+    by_convict: dict[int, list[pulp.LpVariable]] = {}
+    by_facility: dict[int, list[pulp.LpVariable]] = {}
+    for (i, j), var in x.items():
+        by_convict.setdefault(i, []).append(var)
+        by_facility.setdefault(j, []).append(var)
+    for variables in by_convict.values():
+        problem += pulp.lpSum(variables) == 1
+    for j, variables in by_facility.items():
+        problem += pulp.lpSum(variables) <= int(limit[j])
+    return problem, x

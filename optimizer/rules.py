@@ -31,14 +31,14 @@ CLASS_COLUMNS = (
 )
 """Convicts equal in these columns are eligible for exactly the same facilities."""
 
-CLASS_DEFAULTS: dict[str, object] = {
+CLASS_DEFAULTS: dict[str, str | bool] = {
     "criminal_history": CriminalHistory.FIRST_TIME.value,
     "life_sentence": False,
 }
 """Values taken for class columns that a table from before them lacks (as the input contract's
 defaults for files without the column)."""
 
-FACILITY_DEFAULTS: dict[str, object] = {
+FACILITY_DEFAULTS: dict[str, str | bool] = {
     "criminal_history": FacilityHistory.BOTH.value,
     "for_life_sentences": False,
 }

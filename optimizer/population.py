@@ -68,7 +68,8 @@ def generate_population(regions: pd.DataFrame, facilities: pd.DataFrame, seed: i
     profile, former officers, lifers, criminal history: a facility with sections for both, or
     of minimum security, holds REPEAT_SHARE repeat convicts); lifers are under 63; their homes
     are drawn from its own region with a probability in OWN_REGION_SHARE, otherwise from the
-    other regions by population x proximity, favouring regions that lack the type. Half have a home point of their own, as in new cohorts.
+    other regions by population x proximity, favouring regions that lack the type. Half have
+    a home point of their own, as in new cohorts.
     """
     rng = np.random.default_rng(seed)
     counts = facilities["occupied"].to_numpy(np.int64)

@@ -2,7 +2,10 @@
 
 Shares are calibrated to the national figures in the data set's README: home regions follow
 population, about 7% are women, a few in a thousand are juveniles, security levels follow the
-places the network has for each sex, and some convicts share a case with co-defendants.
+places the network has for each sex, about 45% have served a prison sentence before, a few men
+sentenced to extreme security are lifers, and some convicts share a case with co-defendants.
+Every sentence is one the law allows: no `mixed` (not a court sentence), no extreme security or
+life for women, juveniles at medium security only, lifers adult men under 63.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from optimizer.domain import SecurityLevel
+from optimizer.domain import CriminalHistory, SecurityLevel
+from optimizer.rules import LIFE_SENTENCE_MAX_AGE
 
 MEN_LEVELS = {
     SecurityLevel.MINIMUM: 0.14,
@@ -18,13 +22,17 @@ MEN_LEVELS = {
     SecurityLevel.MAXIMUM: 0.40,
     SecurityLevel.EXTREME: 0.04,
     SecurityLevel.COMPLETE: 0.005,
-    SecurityLevel.MIXED: 0.015,
 }
 WOMEN_LEVELS = {SecurityLevel.MEDIUM: 0.75, SecurityLevel.MAXIMUM: 0.25}
 WOMEN_SHARE = 0.07
 JUVENILE_SHARE = 0.003
 TUBERCULOSIS_SHARE = 0.02
 FORMER_OFFICER_SHARE = 0.005
+REPEAT_SHARE = 0.45
+"""Previously convicted share (S: Minister Turgumbayev, Nov 2021, "45% previously convicted")."""
+LIFE_SHARE_OF_EXTREME = 0.04
+"""Share of men sentenced to extreme security who are lifers (E: 45 life sentences in 2021-23,
+Tengrinews May 2024, against some 400 extreme-security sentences a year)."""
 FINE_HOME_SHARE = 0.5
 """Share of convicts with a home point of their own rather than the region's centre."""
 CO_DEFENDANT_SHARE = 0.04
@@ -64,6 +72,14 @@ def generate_cohort(
     lat = np.where(fine_home, lat, regions["lat"].to_numpy(float)[region_row])
     lon = np.where(fine_home, lon, regions["lon"].to_numpy(float)[region_row])
     width = len(str(size))
+    cases = _cases(rng, size)
+    repeat = rng.random(size) < REPEAT_SHARE
+    life = (
+        adult_man
+        & (level == SecurityLevel.EXTREME.value)
+        & (rng.random(size) < LIFE_SHARE_OF_EXTREME)
+    )
+    age = np.where(life, np.minimum(age, LIFE_SENTENCE_MAX_AGE), age)
     table = pd.DataFrame(
         {
             "convict_id": [f"C{i:0{max(width, 6)}d}" for i in range(1, size + 1)],
@@ -75,7 +91,11 @@ def generate_cohort(
             "home_lon": np.where(fine_home, np.round(lon, 5), np.nan),
             "medical_need": np.where(tuberculosis, "tuberculosis", ""),
             "former_officer": np.where(officer, "true", "false"),
-            "case_id": _cases(rng, size),
+            "case_id": cases,
+            "criminal_history": np.where(
+                repeat, CriminalHistory.REPEAT.value, CriminalHistory.FIRST_TIME.value
+            ),
+            "life_sentence": np.where(life, "true", "false"),
         }
     )
     return _co_defendants_share_home(table)

@@ -7,8 +7,8 @@ engine trusts them.
 
 from __future__ import annotations
 
+import logging
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +20,35 @@ import pandas as pd
 from optimizer.domain import (
     JUVENILE_AGE_LIMIT,
     AgeCategory,
+    CriminalHistory,
+    FacilityHistory,
     InputError,
     Problem,
     SecurityLevel,
     Sex,
 )
+from optimizer.files import read_csv_text, write_csv_atomically, write_text_atomically
+from optimizer.rules import RULES, unlawful_sentences
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "CONVICT_COLUMNS",
+    "DATA_DIR",
+    "FACILITY_COLUMNS",
+    "REGION_COLUMNS",
+    "read_convicts",
+    "read_csv_text",
+    "read_facilities",
+    "read_regions",
+    "records_table",
+    "sentence_problems",
+    "validate_convicts",
+    "validate_facilities",
+    "validate_regions",
+    "write_csv_atomically",
+    "write_text_atomically",
+]
 
 DATA_DIR = Path(
     os.environ.get("PLACEMENT_DATA_DIR", Path(__file__).resolve().parent.parent / "data")
@@ -64,6 +88,8 @@ FACILITY_COLUMNS = (
     Column("occupied", required=False, default="0"),
     Column("medical_profile", required=False),
     Column("for_former_officers", required=False, default="false"),
+    Column("criminal_history", required=False, default=FacilityHistory.BOTH.value),
+    Column("for_life_sentences", required=False, default="false"),
 )
 
 CONVICT_COLUMNS = (
@@ -77,7 +103,19 @@ CONVICT_COLUMNS = (
     Column("medical_need", required=False),
     Column("former_officer", required=False, default="false"),
     Column("case_id", required=False),
+    Column("criminal_history", required=False, default=CriminalHistory.FIRST_TIME.value),
+    Column("life_sentence", required=False, default="false"),
 )
+
+HOUSEHOLD_WORK = frozenset({"court-sentence-only"})
+"""Convicts already serving may be kept in a SIZO for household work (level `mixed`)."""
+
+HISTORY_NOTICE = (
+    "{file}: no criminal_history column; every convict is taken as first-time (imprisoned for "
+    "the first time), which decides the facilities they may serve in (Penal Executive Code "
+    "art. 94)"
+)
+"""The one-line notice for a convicts file from before the criminal_history column."""
 
 REGION_COLUMNS = (
     Column("region"),
@@ -240,6 +278,8 @@ def validate_facilities(
     over = occupied > capacity
     check.flag(over, "occupied", lambda v: f"{v} is above the facility's capacity")
     officers = check.boolean("for_former_officers")
+    check.choice("criminal_history", [h.value for h in FacilityHistory], "criminal history")
+    lifers = check.boolean("for_life_sentences")
     _raise_if(check.problems)
     return pd.DataFrame(
         {
@@ -255,22 +295,32 @@ def validate_facilities(
             "occupied": occupied.astype(np.int64),
             "medical_profile": table["medical_profile"],
             "for_former_officers": officers.astype(bool),
+            "criminal_history": table["criminal_history"],
+            "for_life_sentences": lifers.astype(bool),
         }
     )
 
 
 def validate_convicts(
-    raw: pd.DataFrame, regions: pd.DataFrame, file: str = "convicts.csv"
+    raw: pd.DataFrame, regions: pd.DataFrame, file: str = "convicts.csv", *, placed: bool = False
 ) -> pd.DataFrame:
-    """Convicts of the input contract, with `age_category` derived from the age."""
+    """Convicts of the input contract, with `age_category` derived from the age.
+
+    Sentences the law does not allow for the person are bad input (`RuleKind.SENTENCE` rules
+    of `rules.py`). `placed` is for convicts already serving (the population): those kept in
+    a SIZO for household work keep the level `mixed`, which a new sentence never has.
+    """
     table, problems = _as_text_table(raw, CONVICT_COLUMNS, file)
     _raise_if(problems)
+    if "criminal_history" not in raw.columns:
+        logger.warning(HISTORY_NOTICE.format(file=file))
     check = _Checker(file, table)
     check.required_text("convict_id")
     check.unique("convict_id")
     check.choice("sex", [s.value for s in Sex], "sex")
     check.choice("security_level", [s.value for s in SecurityLevel], "security level")
     check.choice("home_region", regions["region"], "region code")
+    check.choice("criminal_history", [h.value for h in CriminalHistory], "criminal history")
     age = check.integer("age")
     check.within(age, "age", *AGE_RANGE, "the accepted ages")
     home_lat = check.number("home_lat", optional=True)
@@ -280,6 +330,7 @@ def validate_convicts(
     half = (table["home_lat"] == "") != (table["home_lon"] == "")
     check.flag(half, "home_lon", lambda _: "home_lat and home_lon must be given together")
     officer = check.boolean("former_officer")
+    life = check.boolean("life_sentence")
     _raise_if(check.problems)
 
     centres = regions.set_index("region")
@@ -287,7 +338,7 @@ def validate_convicts(
     lat = home_lat.where(given, table["home_region"].map(centres["lat"]))
     lon = home_lon.where(given, table["home_region"].map(centres["lon"]))
     ages = age.astype(np.int64)
-    return pd.DataFrame(
+    convicts = pd.DataFrame(
         {
             "convict_id": table["convict_id"],
             "sex": table["sex"],
@@ -302,24 +353,23 @@ def validate_convicts(
             "medical_need": table["medical_need"],
             "former_officer": officer.astype(bool),
             "case_id": table["case_id"],
+            "criminal_history": table["criminal_history"],
+            "life_sentence": life.astype(bool),
         }
     )
+    _raise_if(sentence_problems(convicts, file, placed=placed))
+    return convicts
 
 
-def read_csv_text(path: Path | str) -> pd.DataFrame:
-    """Read a CSV with every cell as text; a missing or empty file is an input error."""
-    path = Path(path)
-    name = path.name
-    if not path.is_file():
-        raise InputError([Problem(name, None, None, f"file not found: {path}")])
-    try:
-        return pd.read_csv(
-            path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
-        )
-    except pd.errors.EmptyDataError:
-        raise InputError([Problem(name, None, None, "the file is empty")]) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise InputError([Problem(name, None, None, f"not a readable CSV file: {error}")]) from None
+def sentence_problems(convicts: pd.DataFrame, file: str, *, placed: bool = False) -> list[Problem]:
+    """A problem per convict whose sentence the law does not allow, citing the article."""
+    failed = unlawful_sentences(convicts, HOUSEHOLD_WORK if placed else frozenset())
+    problems = []
+    for position in np.flatnonzero(failed != ""):
+        rule = RULES[str(failed[position])]
+        message = f"{rule.wording.rstrip('.')} ({rule.legal_source}; {rule.id})"
+        problems.append(Problem(file, int(position) + 1, rule.column, message))
+    return problems
 
 
 def records_table(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
@@ -350,21 +400,3 @@ def read_facilities(path: Path | str | None, regions: pd.DataFrame) -> pd.DataFr
 def read_convicts(path: Path | str, regions: pd.DataFrame) -> pd.DataFrame:
     path = Path(path)
     return validate_convicts(read_csv_text(path), regions, path.name)
-
-
-def write_csv_atomically(table: pd.DataFrame, path: Path | str) -> None:
-    """Write to a temporary file beside the target and rename: never a half-written file."""
-    write_text_atomically(table.to_csv(index=False, lineterminator="\n"), path)
-
-
-def write_text_atomically(text: str, path: Path | str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 JUVENILE_AGE_LIMIT = 18
-"""A convict under this age at sentencing is a juvenile (Mandela Rule 11)."""
+"""A convict under this age at sentencing is a juvenile (Nelson Mandela Rules, rule 11(d))."""
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG) used for every great-circle distance."""
@@ -21,6 +21,21 @@ class SecurityLevel(StrEnum):
     EXTREME = "extreme"
     COMPLETE = "complete"
     MIXED = "mixed"
+
+
+class CriminalHistory(StrEnum):
+    """Whether a convict has served a prison sentence before (Penal Executive Code art. 94)."""
+
+    FIRST_TIME = "first-time"
+    REPEAT = "repeat"
+
+
+class FacilityHistory(StrEnum):
+    """Whom a facility holds by criminal history; `both` means isolated sections for each."""
+
+    FIRST_TIME = "first-time"
+    REPEAT = "repeat"
+    BOTH = "both"
 
 
 class Sex(StrEnum):
@@ -60,7 +75,8 @@ def age_category(age: int) -> AgeCategory:
 
 @dataclass(frozen=True, slots=True)
 class SolveOptions:
-    objective: Objective = Objective.MIN_DISTANCE
+    objective: Objective = Objective.HOME_FIRST
+    """Home region first is the law's default (Penal Executive Code art. 88)."""
     distance: DistanceKind = DistanceKind.GREAT_CIRCLE
     time_limit_s: float = 60.0
 

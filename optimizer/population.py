@@ -17,16 +17,30 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from optimizer.cohort import FINE_HOME_SHARE, scatter_home_points
+from optimizer.cohort import FINE_HOME_SHARE, REPEAT_SHARE, scatter_home_points
 from optimizer.data import (
     CONVICT_COLUMNS,
     read_csv_text,
     records_table,
     validate_convicts,
 )
-from optimizer.domain import JUVENILE_AGE_LIMIT, AgeCategory, InputError, Problem
+from optimizer.domain import (
+    JUVENILE_AGE_LIMIT,
+    AgeCategory,
+    CriminalHistory,
+    FacilityHistory,
+    InputError,
+    Problem,
+)
 from optimizer.geo import haversine_km
-from optimizer.rules import RULES, convict_classes, eligibility, first_failed_rule
+from optimizer.rules import (
+    LIFE_SENTENCE_MAX_AGE,
+    RULES,
+    convict_classes,
+    eligibility,
+    facility_profiles,
+    first_failed_rule,
+)
 
 POPULATION_SEED = 2021
 """Seed of the committed data/population.csv (2021: the year of the national figures)."""
@@ -51,9 +65,11 @@ def generate_population(regions: pd.DataFrame, facilities: pd.DataFrame, seed: i
     """Exactly `occupied` lawfully placed convicts per facility, in the input contract.
 
     Each facility's convicts are of its class (security level, sex, age category, medical
-    profile, former officers); their homes are drawn from its own region with a probability
-    in OWN_REGION_SHARE, otherwise from the other regions by population x proximity, favouring
-    regions that lack the type. Half have a home point of their own, as in new cohorts.
+    profile, former officers, lifers, criminal history: a facility with sections for both, or
+    of minimum security, holds REPEAT_SHARE repeat convicts); lifers are under 63; their homes
+    are drawn from its own region with a probability in OWN_REGION_SHARE, otherwise from the
+    other regions by population x proximity, favouring regions that lack the type. Half have
+    a home point of their own, as in new cohorts.
     """
     rng = np.random.default_rng(seed)
     counts = facilities["occupied"].to_numpy(np.int64)
@@ -62,7 +78,9 @@ def generate_population(regions: pd.DataFrame, facilities: pd.DataFrame, seed: i
     home_region_row = _home_regions(rng, regions, facilities, counts)
 
     juvenile = (facilities["age_category"].to_numpy() == AgeCategory.JUVENILE.value)[facility_row]
+    lifer = facilities["for_life_sentences"].to_numpy(bool)[facility_row]
     adult_age = np.minimum(JUVENILE_AGE_LIMIT + rng.gamma(2.2, 7.0, size).astype(np.int64), 85)
+    adult_age = np.where(lifer, np.minimum(adult_age, LIFE_SENTENCE_MAX_AGE), adult_age)
     age = np.where(juvenile, rng.integers(14, JUVENILE_AGE_LIMIT, size), adult_age)
     fine_home = rng.random(size) < FINE_HOME_SHARE
     lat, lon = scatter_home_points(rng, regions, home_region_row)
@@ -75,7 +93,7 @@ def generate_population(regions: pd.DataFrame, facilities: pd.DataFrame, seed: i
             "home_region": regions["region"].to_numpy()[home_region_row],
             "home_lat": np.where(fine_home, np.round(lat, 5), np.nan),
             "home_lon": np.where(fine_home, np.round(lon, 5), np.nan),
-            "medical_need": facilities["medical_profile"].to_numpy()[facility_row],
+            "medical_need": _first_profiles(facilities)[facility_row],
             "former_officer": np.where(
                 facilities["for_former_officers"].to_numpy(bool)[facility_row], "true", "false"
             ),
@@ -83,7 +101,31 @@ def generate_population(regions: pd.DataFrame, facilities: pd.DataFrame, seed: i
             FACILITY_COLUMN: facilities["facility_id"].to_numpy()[facility_row],
         }
     )
-    return _add_cases(rng, table)
+    table = _add_cases(rng, table)
+    table["criminal_history"] = _criminal_histories(rng, facilities, facility_row)
+    table["life_sentence"] = np.where(lifer, "true", "false")
+    return table.loc[:, list(POPULATION_COLUMNS)]
+
+
+def _first_profiles(facilities: pd.DataFrame) -> npt.NDArray[np.str_]:
+    """Per facility, the need its convicts have: its first listed profile, or none."""
+    profiles = [next(iter(sorted(facility_profiles(p))), "") for p in facilities["medical_profile"]]
+    return np.asarray(profiles, dtype=str)
+
+
+def _criminal_histories(
+    rng: np.random.Generator, facilities: pd.DataFrame, facility_row: npt.NDArray[np.intp]
+) -> npt.NDArray[np.str_]:
+    """A facility's own history where it holds one; otherwise REPEAT_SHARE repeat convicts."""
+    held = facilities["criminal_history"].to_numpy()[facility_row]
+    minimum = (facilities["security_level"].to_numpy() == "minimum")[facility_row]
+    drawn = np.where(
+        rng.random(len(facility_row)) < REPEAT_SHARE,
+        CriminalHistory.REPEAT.value,
+        CriminalHistory.FIRST_TIME.value,
+    )
+    mixed = minimum | (held == FacilityHistory.BOTH.value)
+    return np.asarray(np.where(mixed, drawn, held), dtype=str)
 
 
 def _home_regions(
@@ -129,8 +171,14 @@ def _facility_classes(facilities: pd.DataFrame) -> pd.DataFrame:
             "security_level": facilities["security_level"].to_numpy(),
             "sex": facilities["sex"].to_numpy(),
             "age_category": facilities["age_category"].to_numpy(),
-            "medical_need": facilities["medical_profile"].to_numpy(),
+            "medical_need": _first_profiles(facilities),
             "former_officer": facilities["for_former_officers"].to_numpy(bool),
+            "criminal_history": np.where(
+                facilities["criminal_history"].to_numpy() == CriminalHistory.REPEAT.value,
+                CriminalHistory.REPEAT.value,
+                CriminalHistory.FIRST_TIME.value,
+            ),
+            "life_sentence": facilities["for_life_sentences"].to_numpy(bool),
         }
     )
 
@@ -180,7 +228,7 @@ def validate_population(
     if FACILITY_COLUMN not in raw.columns:
         raise InputError([Problem(file, None, FACILITY_COLUMN, "required column is missing")])
     facility_text = raw[FACILITY_COLUMN].fillna("").astype(str).str.strip()
-    convicts = validate_convicts(raw.drop(columns=[FACILITY_COLUMN]), regions, file)
+    convicts = validate_convicts(raw.drop(columns=[FACILITY_COLUMN]), regions, file, placed=True)
     problems: list[Problem] = []
     known = facilities["facility_id"].to_numpy()
     row_of = pd.Series(np.arange(len(known)), index=known)

@@ -36,6 +36,8 @@ def facility(facility_id: str, region: str = "KZ-71", **fields: object) -> dict[
         "occupied": 0,
         "medical_profile": "",
         "for_former_officers": False,
+        "criminal_history": "both",
+        "for_life_sentences": False,
     }
     record.update(fields)
     return record
@@ -54,6 +56,8 @@ def convict(convict_id: str, home_region: str = "KZ-71", **fields: object) -> di
         "medical_need": "",
         "former_officer": False,
         "case_id": "",
+        "criminal_history": "first-time",
+        "life_sentence": False,
     }
     record.update(fields)
     return record
@@ -67,48 +71,73 @@ def convicts_table(*records: dict[str, object]) -> pd.DataFrame:
     return validate_convicts(records_table(records), regions_table())
 
 
+PROFILES = ["", "", "", "tuberculosis", "psychiatric", "tuberculosis;psychiatric"]
+HISTORIES = ["both", "both", "first-time", "repeat"]
+
+
 def random_instance(
     rng: np.random.Generator, n_convicts: int, n_facilities: int, *, cases: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A small random instance that exercises every rule: levels, sexes, ages, needs, cases."""
-    levels = ["medium", "maximum", "minimum"]
+    """A small random instance that exercises every rule: levels, sexes, ages, needs (one or
+    several profiles), former officers, criminal histories, life sentences and cases. Every
+    convict's sentence is one the law allows."""
     region_codes = [r[0] for r in REGIONS]
-    facilities = []
-    for j in range(n_facilities):
-        region = region_codes[rng.integers(len(region_codes))]
-        centre = next(r for r in REGIONS if r[0] == region)
-        facilities.append(
-            facility(
-                f"F{j:02d}",
-                region,
-                lat=round(centre[3] + rng.uniform(-1, 1), 4),
-                lon=round(centre[4] + rng.uniform(-1, 1), 4),
-                security_level=levels[rng.integers(2)] if rng.random() < 0.9 else "minimum",
-                sex="F" if rng.random() < 0.2 else "M",
-                age_category="juvenile" if rng.random() < 0.1 else "adult",
-                capacity=int(rng.integers(0, 6)),
-                occupied=0,
-                medical_profile="tuberculosis" if rng.random() < 0.15 else "",
-                for_former_officers=bool(rng.random() < 0.1),
-            )
-        )
-    convicts = []
-    for i in range(n_convicts):
-        region = region_codes[rng.integers(len(region_codes))]
-        centre = next(r for r in REGIONS if r[0] == region)
-        fine = rng.random() < 0.3
-        convicts.append(
-            convict(
-                f"C{i:03d}",
-                region,
-                sex="F" if rng.random() < 0.2 else "M",
-                age=int(rng.integers(15, 60)) if rng.random() < 0.15 else 30,
-                security_level=levels[rng.integers(len(levels))],
-                home_lat=round(centre[3] + rng.uniform(-0.5, 0.5), 4) if fine else "",
-                home_lon=round(centre[4] + rng.uniform(-0.5, 0.5), 4) if fine else "",
-                medical_need="tuberculosis" if rng.random() < 0.1 else "",
-                former_officer=bool(rng.random() < 0.08),
-                case_id=f"K{rng.integers(3)}" if cases and rng.random() < 0.4 else "",
-            )
-        )
+    facilities = [
+        _random_facility(rng, f"F{j:02d}", region_codes[rng.integers(len(region_codes))])
+        for j in range(n_facilities)
+    ]
+    convicts = [
+        _random_convict(rng, f"C{i:03d}", region_codes[rng.integers(len(region_codes))], cases)
+        for i in range(n_convicts)
+    ]
     return convicts_table(*convicts), facilities_table(*facilities)
+
+
+def _random_facility(rng: np.random.Generator, facility_id: str, region: str) -> dict[str, object]:
+    centre = next(r for r in REGIONS if r[0] == region)
+    lifers = rng.random() < 0.1
+    level = (
+        "extreme"
+        if lifers
+        else ["medium", "maximum", "minimum"][rng.choice(3, p=[0.45, 0.45, 0.1])]
+    )
+    return facility(
+        facility_id,
+        region,
+        lat=round(centre[3] + rng.uniform(-1, 1), 4),
+        lon=round(centre[4] + rng.uniform(-1, 1), 4),
+        security_level=level,
+        sex="M" if lifers or rng.random() >= 0.2 else "F",
+        age_category="juvenile" if not lifers and rng.random() < 0.1 else "adult",
+        capacity=int(rng.integers(0, 6)),
+        occupied=0,
+        medical_profile=PROFILES[rng.integers(len(PROFILES))] if rng.random() < 0.3 else "",
+        for_former_officers=bool(rng.random() < 0.1),
+        criminal_history=HISTORIES[rng.integers(len(HISTORIES))],
+        for_life_sentences=lifers,
+    )
+
+
+def _random_convict(
+    rng: np.random.Generator, convict_id: str, region: str, cases: bool
+) -> dict[str, object]:
+    centre = next(r for r in REGIONS if r[0] == region)
+    fine = rng.random() < 0.3
+    age = int(rng.integers(15, 60)) if rng.random() < 0.15 else 30
+    woman = rng.random() < 0.2
+    lifer = not woman and age >= 18 and rng.random() < 0.08
+    level = ["medium", "maximum", "minimum"][rng.integers(3)]
+    return convict(
+        convict_id,
+        region,
+        sex="F" if woman else "M",
+        age=age,
+        security_level="extreme" if lifer else ("medium" if age < 18 else level),
+        home_lat=round(centre[3] + rng.uniform(-0.5, 0.5), 4) if fine else "",
+        home_lon=round(centre[4] + rng.uniform(-0.5, 0.5), 4) if fine else "",
+        medical_need=["tuberculosis", "psychiatric"][rng.integers(2)] if rng.random() < 0.1 else "",
+        former_officer=bool(rng.random() < 0.08),
+        case_id=f"K{rng.integers(3)}" if cases and rng.random() < 0.4 else "",
+        criminal_history="repeat" if rng.random() < 0.45 else "first-time",
+        life_sentence=lifer,
+    )

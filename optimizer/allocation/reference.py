@@ -31,21 +31,27 @@ class ReferenceResult:
 def allowed(convict: pd.Series, facility: pd.Series) -> bool:
     """Every hard eligibility rule for one convict and one facility, stated plainly."""
     juvenile = int(convict["age"]) < 18
+    need = str(convict["medical_need"])
+    profiles = {p.strip() for p in str(facility["medical_profile"]).split(";")} - {""}
+    history = str(convict.get("criminal_history", "first-time"))
+    held = str(facility.get("criminal_history", "both"))
+    lifer = bool(convict.get("life_sentence", False))
+    for_lifers = bool(facility.get("for_life_sentences", False))
     return bool(
         convict["security_level"] == facility["security_level"]
         and convict["sex"] == facility["sex"]
         and (facility["age_category"] == "juvenile") == juvenile
-        and (
-            convict["medical_need"] == "" or convict["medical_need"] == facility["medical_profile"]
-        )
+        and (need in profiles if need else not profiles)
         and bool(convict["former_officer"]) == bool(facility["for_former_officers"])
+        and lifer == for_lifers
+        and (facility["security_level"] == "minimum" or held in ("both", history))
     )
 
 
 def solve_reference(
     convicts: pd.DataFrame,
     facilities: pd.DataFrame,
-    objective: Objective = Objective.MIN_DISTANCE,
+    objective: Objective = Objective.HOME_FIRST,
     distances: DistanceSource | None = None,
     backend: Backend = "pulp-cbc",
     time_limit_s: float | None = None,

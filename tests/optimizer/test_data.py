@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from optimizer.data import (
+    HISTORY_NOTICE,
     read_convicts,
     read_facilities,
     read_regions,
@@ -142,3 +143,142 @@ def test_bundled_data_set_is_valid_and_calibrated() -> None:
     assert (facilities["age_category"] == "juvenile").sum() == 1
     assert (facilities["medical_profile"] != "").sum() == 4
     assert 31_000 <= facilities["occupied"].sum() <= 33_000
+
+
+@pytest.mark.parametrize(
+    ("fields", "column", "message"),
+    [
+        (
+            {"security_level": "mixed"},
+            "security_level",
+            "'mixed' is not a court sentence: convicts stay in a pre-trial detention centre "
+            "(SIZO) for household work by an administrative decision, and the allocation places "
+            "court sentences only (Penal Executive Code of 1997 art. 69 part 1 and art. 72 "
+            "(household work in SIZO); the article of the 2014 code was not found; "
+            "court-sentence-only)",
+        ),
+        (
+            {"sex": "F", "security_level": "extreme"},
+            "security_level",
+            "Women are not sentenced to extreme security (Criminal Code art. 46 part 5 (as "
+            "amended on 17 March 2023); no-extreme-security-for-women)",
+        ),
+        (
+            {"age": 16, "security_level": "maximum"},
+            "security_level",
+            "Convicts under 18 at sentencing serve in medium-security institutions for minors "
+            "(Criminal Code art. 46 parts 5-6 (as amended on 17 March 2023); Penal Executive "
+            "Code art. 150; juveniles-serve-medium-security)",
+        ),
+        (
+            {"security_level": "maximum", "life_sentence": True},
+            "security_level",
+            "Convicts sentenced to life serve in extreme-security institutions (Penal "
+            "Executive Code art. 140 part 1; life-sentence-extreme-security)",
+        ),
+        (
+            {"age": 17, "life_sentence": True},
+            "life_sentence",
+            "Life imprisonment is not imposed on women or on those who offended under 18 "
+            "(Criminal Code art. 46 part 4; no-life-sentence-for-women-or-juveniles)",
+        ),
+        (
+            {"age": 63, "security_level": "extreme", "life_sentence": True},
+            "life_sentence",
+            "Life imprisonment is not imposed on men aged 63 or more at sentencing (Criminal "
+            "Code art. 46 part 4; no-life-sentence-from-63)",
+        ),
+    ],
+)
+def test_sentences_the_law_forbids_are_bad_input(
+    fields: dict[str, object], column: str, message: str
+) -> None:
+    assert convict_problems(**fields) == [(1, column, message)]
+
+
+def test_lawful_sentences_pass() -> None:
+    raw = records_table(
+        [
+            convict("LIFER", security_level="extreme", life_sentence=True, age=62),
+            convict("WOMAN", sex="F", security_level="minimum"),
+            convict("BOY", age=16, criminal_history="repeat"),
+        ]
+    )
+    table = validate_convicts(raw, regions_table())
+    assert list(table["life_sentence"]) == [True, False, False]
+    assert list(table["criminal_history"]) == ["first-time", "first-time", "repeat"]
+
+
+def test_household_workers_in_a_sizo_are_valid_only_as_placed_convicts() -> None:
+    raw = records_table([convict("C1", security_level="mixed")])
+    assert validate_convicts(raw, regions_table(), placed=True)["security_level"].iat[0] == "mixed"
+    with pytest.raises(InputError):
+        validate_convicts(raw, regions_table())
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        (
+            {"criminal_history": "twice"},
+            (
+                1,
+                "criminal_history",
+                "unknown criminal history 'twice'; expected one of first-time, repeat",
+            ),
+        ),
+        ({"life_sentence": "maybe"}, (1, "life_sentence", "'maybe' is not true or false")),
+    ],
+)
+def test_unknown_convict_values_of_the_new_columns(
+    fields: dict[str, object], problem: tuple[int, str, str]
+) -> None:
+    assert convict_problems(**fields) == [problem]
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        (
+            {"criminal_history": "never"},
+            (
+                1,
+                "criminal_history",
+                "unknown criminal history 'never'; expected one of both, first-time, repeat",
+            ),
+        ),
+        ({"for_life_sentences": "2"}, (1, "for_life_sentences", "'2' is not true or false")),
+    ],
+)
+def test_unknown_facility_values_of_the_new_columns(
+    fields: dict[str, object], problem: tuple[int, str, str]
+) -> None:
+    assert facility_problems(**fields) == [problem]
+
+
+def test_old_files_take_the_new_defaults_with_a_notice(caplog: pytest.LogCaptureFixture) -> None:
+    record = {
+        k: v for k, v in convict("C1").items() if k not in {"criminal_history", "life_sentence"}
+    }
+    with caplog.at_level("WARNING", logger="optimizer.data"):
+        table = validate_convicts(records_table([record]), regions_table(), "old.csv")
+    assert (table["criminal_history"].iat[0], table["life_sentence"].iat[0]) == (
+        "first-time",
+        False,
+    )
+    assert [r.getMessage() for r in caplog.records] == [HISTORY_NOTICE.format(file="old.csv")]
+    facility_record = {
+        k: v
+        for k, v in facility("F1").items()
+        if k not in {"criminal_history", "for_life_sentences"}
+    }
+    facilities = validate_facilities(records_table([facility_record]), regions_table())
+    assert facilities["criminal_history"].iat[0] == "both"
+    assert not facilities["for_life_sentences"].iat[0]
+
+
+def test_bundled_network_has_the_lifers_and_history_sections() -> None:
+    facilities = read_facilities(None, read_regions())
+    lifers = facilities[facilities["for_life_sentences"]]
+    assert list(lifers["facility_id"]) == ["F044"]
+    assert set(facilities["criminal_history"]) == {"both", "first-time", "repeat"}

@@ -212,3 +212,19 @@ def test_the_bundled_population_serves_far_from_home_like_today() -> None:
     away = where["region"].to_numpy() != population["home_region"].to_numpy()
     assert 0.3 < away.mean() < 0.7
     assert np.mean(km > 1000) > 0.05
+
+
+def test_bundled_population_holds_lifers_and_histories_where_the_network_says() -> None:
+    """Lifers only in the lifers' facility; first-time and repeat only where they are held."""
+    from optimizer.data import read_facilities, read_regions
+    from optimizer.population import read_population
+
+    regions = read_regions()
+    facilities = read_facilities(None, regions).set_index("facility_id")
+    population = read_population(None, regions, facilities.reset_index())
+    held = population["facility_id"].map(facilities["criminal_history"])
+    assert (population.loc[held == "first-time", "criminal_history"] == "first-time").all()
+    assert (population.loc[held == "repeat", "criminal_history"] == "repeat").all()
+    lifers = population["facility_id"].map(facilities["for_life_sentences"]).astype(bool)
+    assert (population["life_sentence"] == lifers).all()
+    assert 0.40 < (population["criminal_history"] == "repeat").mean() < 0.50

@@ -65,8 +65,9 @@ class National:
 
     def home_facilities(self, free: Callable[[int], bool], at_least: int = 1) -> np.ndarray:
         """Per convict, whether the home region has `at_least` facilities of the convict's
-        security level, sex and age category whose free places satisfy `free`."""
-        f = self.facilities
+        security level, sex and age category whose free places satisfy `free` (facilities
+        without a medical profile: a medical facility holds only those who need it)."""
+        f = self.facilities[self.facilities["medical_profile"] == ""]
         keys = ["region", "security_level", "sex", "age_category"]
         room = f.assign(free=f["capacity"] - f["occupied"])
         fitting = room[room["free"].map(free)].groupby(keys).size()

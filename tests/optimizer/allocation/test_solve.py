@@ -157,3 +157,60 @@ def test_national_batch_obeys_every_rule(
         solution = solve(convicts, national_facilities, SolveOptions(objective=objective))
         assert_hard_rules(solution)
         assert solution.optimal
+
+
+def test_a_healthy_convict_never_enters_a_medical_facility() -> None:
+    """The nearer TB colony has room, yet the healthy convict goes to the farther ordinary one."""
+    convicts = convicts_table(
+        convict("HEALTHY", "KZ-71"), convict("SICK", medical_need="tuberculosis")
+    )
+    facilities = facilities_table(
+        facility("TB", "KZ-71", medical_profile="tuberculosis;psychiatric"),
+        facility("FAR", "KZ-75"),
+    )
+    solution = solve(convicts, facilities)
+    assert list(solution.placements["facility_id"]) == ["FAR", "TB"]
+
+
+def test_lifers_and_others_never_share_a_facility() -> None:
+    convicts = convicts_table(
+        convict("LIFER", security_level="extreme", life_sentence=True),
+        convict("OTHER", security_level="extreme"),
+    )
+    facilities = facilities_table(
+        facility("LIFERS", security_level="extreme", for_life_sentences=True),
+        facility("EXTREME", "KZ-75", security_level="extreme"),
+    )
+    solution = solve(convicts, facilities)
+    assert list(solution.placements["facility_id"]) == ["LIFERS", "EXTREME"]
+
+
+@pytest.mark.parametrize(
+    ("history", "expected"), [("first-time", ["FIRST", "FIRST"]), ("repeat", ["BOTH", "BOTH"])]
+)
+def test_first_time_and_repeat_convicts_are_held_apart(history: str, expected: list[str]) -> None:
+    """A first-time facility takes first-time convicts only; `both` takes either."""
+    convicts = convicts_table(*(convict(f"C{i}", criminal_history=history) for i in range(2)))
+    facilities = facilities_table(
+        facility("FIRST", criminal_history="first-time"),
+        facility("BOTH", "KZ-75", criminal_history="both"),
+    )
+    assert list(solve(convicts, facilities).placements["facility_id"]) == expected
+
+
+def test_home_first_is_the_default_objective() -> None:
+    assert SolveOptions().objective is Objective.HOME_FIRST
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_reference_states_the_same_rules_as_rules_py(seed: int) -> None:
+    """The independently written `allowed` agrees with `rules.eligibility` pair by pair."""
+    from optimizer.rules import convict_classes, eligibility
+
+    convicts, facilities = random_instance(np.random.default_rng(seed), 20, 8)
+    classes, class_of = convict_classes(convicts)
+    matrix = eligibility(classes, facilities)[class_of]
+    for i in range(len(convicts)):
+        for j in range(len(facilities)):
+            assert allowed(convicts.iloc[i], facilities.iloc[j]) == matrix[i, j]

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -71,6 +72,8 @@ class FacilityRow(Base):
     occupied: Mapped[int] = mapped_column(Integer)
     medical_profile: Mapped[str] = mapped_column(String(64))
     for_former_officers: Mapped[bool] = mapped_column(Boolean)
+    criminal_history: Mapped[str] = mapped_column(String(16), server_default="both")
+    for_life_sentences: Mapped[bool] = mapped_column(Boolean, server_default=false())
     version: Mapped[int] = mapped_column(Integer)
 
 
@@ -140,6 +143,8 @@ class PlacementRow(Base):
     medical_need: Mapped[str | None] = mapped_column(String)
     former_officer: Mapped[bool | None] = mapped_column(Boolean)
     case_id: Mapped[str | None] = mapped_column(String)
+    criminal_history: Mapped[str | None] = mapped_column(String(16))
+    life_sentence: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class PopulationRow(Base):
@@ -162,6 +167,8 @@ class PopulationRow(Base):
     medical_need: Mapped[str] = mapped_column(String)
     former_officer: Mapped[bool] = mapped_column(Boolean)
     case_id: Mapped[str] = mapped_column(String, index=True)
+    criminal_history: Mapped[str] = mapped_column(String(16), server_default="first-time")
+    life_sentence: Mapped[bool] = mapped_column(Boolean, server_default=false())
     facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.facility_id"), index=True)
 
 

@@ -55,7 +55,11 @@ def _parser(handlers: dict[str, Handler]) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Handler] = {}
     args = _parser(handlers).parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(name)s: %(message)s" if args.verbose else "placement: %(message)s",
+        stream=sys.stderr,
+    )
     try:
         return handlers[args.command](args)
     except InputError as error:

@@ -44,7 +44,7 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
         default=DistanceKind.GREAT_CIRCLE.value,
     )
     parser.add_argument(
-        "--objective", choices=[o.value for o in Objective], default=Objective.MIN_DISTANCE.value
+        "--objective", choices=[o.value for o in Objective], default=Objective.HOME_FIRST.value
     )
     parser.add_argument(
         "--mode", choices=sorted(_MODES), default="both", help="which runs (default both)"

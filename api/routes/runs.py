@@ -76,7 +76,7 @@ def submit_run_csv(
     user: Allocator,
     file: Annotated[UploadFile, File(description="CSV in the convicts input contract (UTF-8)")],
     response: Response,
-    objective: Annotated[Objective, Query()] = Objective.MIN_DISTANCE,
+    objective: Annotated[Objective, Query()] = Objective.HOME_FIRST,
     distance: Annotated[DistanceKind, Query()] = DistanceKind.GREAT_CIRCLE,
     idempotency_key: IdempotencyKey = None,
 ) -> RunPublic:

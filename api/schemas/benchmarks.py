@@ -72,7 +72,7 @@ class BenchmarkCreate(BaseModel):
     batch: int = Field(default=600, ge=1, le=5000, description="new convicts per week")
     mode: BenchmarkMode = BenchmarkMode.BOTH
     distance: DistanceKind = DistanceKind.GREAT_CIRCLE
-    objective: Objective = Objective.MIN_DISTANCE
+    objective: Objective = Objective.HOME_FIRST
 
     @field_validator("policies", mode="before")
     @classmethod

@@ -65,6 +65,8 @@ class FacilityPublic(BaseModel):
                     "free_places": 110,
                     "medical_profile": "",
                     "for_former_officers": False,
+                    "criminal_history": "repeat",
+                    "for_life_sentences": False,
                     "version": 0,
                 }
             ]
@@ -84,6 +86,9 @@ class FacilityPublic(BaseModel):
     free_places: int
     medical_profile: str
     for_former_officers: bool
+    criminal_history: str
+    """first-time, repeat, or both (isolated sections sharing the facility's places)."""
+    for_life_sentences: bool
     version: int
 
     @classmethod
@@ -102,6 +107,8 @@ class FacilityPublic(BaseModel):
             free_places=row.capacity - row.occupied,
             medical_profile=row.medical_profile,
             for_former_officers=row.for_former_officers,
+            criminal_history=row.criminal_history,
+            for_life_sentences=row.for_life_sentences,
             version=row.version,
         )
 

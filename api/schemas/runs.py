@@ -21,8 +21,10 @@ class ConvictRecord(BaseModel):
 
     Required: convict_id, sex (M/F), age, security_level, home_region (ISO 3166-2:KZ).
     Optional: home_lat and home_lon together (else the region's centre), medical_need,
-    former_officer (true/false), case_id (co-defendants share one). Values are checked by the
-    same validation as the CLI's, so any problem comes back as a 422 problem list.
+    former_officer (true/false), case_id (co-defendants share one), criminal_history
+    (first-time/repeat; first-time when absent), life_sentence (true/false). Values are
+    checked by the same validation as the CLI's, so any problem comes back as a 422 problem
+    list.
     """
 
     model_config = ConfigDict(
@@ -40,6 +42,8 @@ class ConvictRecord(BaseModel):
                     "medical_need": "",
                     "former_officer": False,
                     "case_id": "",
+                    "criminal_history": "repeat",
+                    "life_sentence": False,
                 }
             ]
         },
@@ -55,6 +59,8 @@ class ConvictRecord(BaseModel):
     medical_need: Scalar = None
     former_officer: Scalar = None
     case_id: Scalar = None
+    criminal_history: Scalar = None
+    life_sentence: Scalar = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -96,7 +102,7 @@ class RunCreate(BaseModel):
                             "home_lon": 73.1,
                         },
                     ],
-                    "objective": "min-distance",
+                    "objective": "home-first",
                     "distance": "great-circle",
                 }
             ]
@@ -106,7 +112,7 @@ class RunCreate(BaseModel):
     convicts: list[ConvictRecord] = Field(
         description="the batch; at most the service's batch limit"
     )
-    objective: Objective = Objective.MIN_DISTANCE
+    objective: Objective = Objective.HOME_FIRST
     distance: DistanceKind = DistanceKind.GREAT_CIRCLE
 
 

@@ -40,6 +40,8 @@ CONVICT_RECORD = (
     "medical_need",
     "former_officer",
     "case_id",
+    "criminal_history",
+    "life_sentence",
 )
 """The validated convict's columns kept with each placement (beside convict_id and
 home_region), so that committing the run can add the placed convicts to the population."""

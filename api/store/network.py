@@ -33,6 +33,8 @@ FACILITY_COLUMNS = (
     "occupied",
     "medical_profile",
     "for_former_officers",
+    "criminal_history",
+    "for_life_sentences",
 )
 
 

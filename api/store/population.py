@@ -31,6 +31,8 @@ POPULATION_COLUMNS = (
     "medical_need",
     "former_officer",
     "case_id",
+    "criminal_history",
+    "life_sentence",
     "facility_id",
 )
 """The population's columns: the validated convict's (as `optimizer.data.validate_convicts`
@@ -41,6 +43,7 @@ _POPULATION_DTYPES = {
     "home_lat": "float64",
     "home_lon": "float64",
     "former_officer": "bool",
+    "life_sentence": "bool",
 }
 
 TRANSFER_STALE = "Occupancy changed since the request was evaluated"

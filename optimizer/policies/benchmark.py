@@ -37,7 +37,7 @@ class BenchmarkSettings:
     weeks: int = 52
     batch: int = 600
     distance: DistanceKind = DistanceKind.GREAT_CIRCLE
-    objective: Objective = Objective.MIN_DISTANCE
+    objective: Objective = Objective.HOME_FIRST
     modes: tuple[Mode, ...] = (Mode.STEADY, Mode.FLOW)
     km_per_day: float = KM_PER_CARRIAGE_DAY
     release_share: float | None = None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.allocation.blocks import IntArray
-from optimizer.allocation.certificate import Certificate, certify
+from optimizer.allocation.certificate import Certificate
 from optimizer.allocation.flow import (
     FlowProblem,
     Potentials,
@@ -101,9 +101,3 @@ def generate_columns(problem: FlowProblem, *, start_near: bool) -> OptimalFlow:
             every_arc = all(bool(b.in_model.all()) for b in problem.blocks)
             return OptimalFlow(unplaced, facility_potentials if every_arc else None, None)
     raise SolverError("column generation did not converge")
-
-
-def prove(problem: FlowProblem, flow: OptimalFlow) -> Certificate:
-    """The certificate of a solved flow at its own potentials over all eligible arcs."""
-    found = flow.potentials or potentials(problem, flow.unplaced, all_arcs=True)
-    return certify(problem, flow.unplaced, found.facility, found.sink)

@@ -41,7 +41,7 @@ from optimizer.allocation.certificate import Certificate
 from optimizer.allocation.columns import optimal_flow
 from optimizer.allocation.flow import FlowProblem, Potentials, disaggregate, potentials
 from optimizer.allocation.integer_model import Method
-from optimizer.allocation.separation import Relaxation, solve_with_separation
+from optimizer.allocation.separation import Relaxation, Separated, solve_with_separation
 from optimizer.domain import SolveOptions, UnplacedReason
 from optimizer.geo import DistanceSource, distance_source
 from optimizer.rules import eligibility
@@ -128,17 +128,12 @@ def solve(
     unplaced = flow.unplaced
     relaxed = flow.potentials or potentials(problem, unplaced, all_arcs=True)
     facility_of = disaggregate(blocks, unplaced, group_of)
-    method: Method = "min-cost-flow"
-    optimal = True
-    found: Potentials | None = relaxed
-    gap_to_bound = 0
+    separated = Separated(facility_of, True, "min-cost-flow", 0)
     if cases is not None and co_defendants_share(cases, facility_of):
         relaxation = Relaxation.of(problem, unplaced, relaxed, facility_of, facilities)
         separated = solve_with_separation(problem, groups, group_of, cases, options, relaxation)
-        facility_of, optimal, method = separated.facility_of, separated.optimal, separated.method
-        gap_to_bound = separated.gap
-        found = None
-
+    facility_of, optimal, method = separated.facility_of, separated.optimal, separated.method
+    found = relaxed if method == "min-cost-flow" else None
     distance_m = convict_distances(blocks, groups, group_of, facility_of)
     used = np.bincount(facility_of[facility_of >= 0], minlength=len(facilities)).astype(np.int64)
     placements = _placements_table(
@@ -165,7 +160,7 @@ def solve(
         certificate=flow.certificate,
     )
     if not optimal:
-        solution.gap_to_bound = split_cost(gap_to_bound, solution)
+        solution.gap_to_bound = split_cost(separated.gap, solution)
     return solution
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optimizer.allocation import solve
+from optimizer.allocation import columns, solve
 from optimizer.allocation.reference import solve_reference
 from optimizer.cohort import generate_cohort
 from optimizer.data import (
@@ -35,6 +35,7 @@ from optimizer.data import (
     records_table,
     validate_convicts,
 )
+from optimizer.domain import Objective, SolveOptions
 
 PLACEMENT = str(Path(sys.executable).with_name("placement"))
 
@@ -177,7 +178,20 @@ def naive_only(size: int, backend: str, seed: int, limit_s: float) -> None:
     )
 
 
-def million(seed: int, *, co_defendants: bool) -> None:
+def batch_median(seed: int, runs: int = 100) -> None:
+    """The engine alone on a 1,000-convict weekly batch, home-first: median of `runs` solves."""
+    regions = read_regions()
+    facilities = network_for(1000, regions)
+    convicts = cohort(1000, seed, regions)
+    options = SolveOptions(objective=Objective.HOME_FIRST)
+    times = [timed(lambda: solve(convicts, facilities, options))[1] for _ in range(runs)]
+    print(
+        f"1,000-convict batch, engine alone (home-first): median {np.median(times) * 1000:.1f} ms, "
+        f"p90 {np.percentile(times, 90) * 1000:.1f} ms over {runs} solves"
+    )
+
+
+def million(seed: int, *, co_defendants: bool, method: str = "prices") -> None:
     """The engine alone at 1,000,000 convicts with their own home points; prints time and memory.
 
     Without case ids the flow alone is exact; with them, co-defendants from different groups
@@ -188,13 +202,17 @@ def million(seed: int, *, co_defendants: bool) -> None:
     convicts, read_s = timed(lambda: cohort(1_000_000, seed, regions, unique_homes=True))
     if not co_defendants:
         convicts["case_id"] = ""
-    solution, solve_s = timed(lambda: solve(convicts, facilities))
+    if method == "columns":
+        columns.PRICE_ARCS_LIMIT = 10**12  # today's column generation, for comparison
+    options = SolveOptions(objective=Objective.HOME_FIRST)
+    solution, solve_s = timed(lambda: solve(convicts, facilities, options))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"1,000,000 convicts {'with' if co_defendants else 'without'} co-defendants, "
         f"{len(solution.groups):,} groups: solve {solve_s:.1f} s, "
         f"placed {solution.placed:,}, total {solution.total_distance_m / 1000:,.0f} km, "
-        f"proven optimal {solution.optimal}, method {solution.method}, "
+        f"proven optimal {solution.optimal}, method {solution.method} ({method}), "
+        f"certificate {solution.certificate}, gap to bound {solution.gap_to_bound}, "
         f"peak memory {peak_mb:,.0f} MB (cohort generation {read_s:.1f} s, not counted)"
     )
 
@@ -211,6 +229,8 @@ def main() -> None:
     )
     parser.add_argument("--million-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--co-defendants", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--method", choices=["prices", "columns"], default="prices")
+    parser.add_argument("--batch", action="store_true", help="only the 1,000-convict median")
     parser.add_argument(
         "--naive-only", nargs=2, metavar=("SIZE", "BACKEND"), help=argparse.SUPPRESS
     )
@@ -219,7 +239,10 @@ def main() -> None:
         naive_only(int(args.naive_only[0]), args.naive_only[1], args.seed, args.naive_limit)
         return
     if args.million_only:
-        million(args.seed, co_defendants=args.co_defendants)
+        million(args.seed, co_defendants=args.co_defendants, method=args.method)
+        return
+    if args.batch:
+        batch_median(args.seed)
         return
     regions = read_regions()
     rows = [
@@ -229,7 +252,12 @@ def main() -> None:
     with pd.option_context("display.width", 200, "display.float_format", "{:,.3f}".format):
         print(table.to_string(index=False))
     if args.million:
-        for extra in ([], ["--co-defendants"]):
+        for extra in (
+            ["--method", "columns"],
+            [],
+            ["--co-defendants", "--method", "columns"],
+            ["--co-defendants"],
+        ):
             command = [sys.executable, __file__, "--million-only", "--seed", str(args.seed), *extra]
             subprocess.run(command, check=True)
 

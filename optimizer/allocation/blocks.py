@@ -15,6 +15,7 @@ import pandas as pd
 
 from optimizer.domain import Objective
 from optimizer.geo import DistanceSource, metre_matrix
+from optimizer.rules import CLASS_COLUMNS
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -68,27 +69,66 @@ def co_defendants_share(cases: pd.Series, facility_of: IndexArray) -> bool:
     return bool(pairs.duplicated().any())
 
 
+def code_classes(convicts: pd.DataFrame) -> tuple[pd.DataFrame, IndexArray]:
+    """The distinct classes among convicts (by `rules.CLASS_COLUMNS`) and each convict's class.
+
+    The same table and codes as `rules.convict_classes` (classes in sorted order), by sorted
+    factorisation instead of a pandas group-by, which costs milliseconds on a weekly batch.
+    """
+    columns = list(CLASS_COLUMNS)
+    class_of, first = _lexicographic_codes([convicts[c].to_numpy() for c in columns])
+    classes = convicts[columns].iloc[first].reset_index(drop=True)
+    return classes, class_of
+
+
 def group_interchangeable(
     convicts: pd.DataFrame, class_of: IndexArray, cases: pd.Series | None
 ) -> tuple[pd.DataFrame, IndexArray]:
     """Groups of interchangeable convicts: same class, same home point, same shared case.
 
     Co-defendants of one case who are otherwise alike form a group of their own whose arcs
-    carry one convict each, so the flow itself keeps them in different facilities.
+    carry one convict each, so the flow itself keeps them in different facilities. Groups are
+    in sorted order of (class, home region, home point, case).
     """
-    keyed = pd.DataFrame(
+    case = cases.to_numpy() if cases is not None else np.full(len(convicts), NO_CASE, object)
+    keys = [
+        class_of,
+        convicts["home_region"].to_numpy(),
+        convicts["home_lat"].to_numpy(),
+        convicts["home_lon"].to_numpy(),
+        case,
+    ]
+    group_of, first = _lexicographic_codes(keys)
+    groups = pd.DataFrame(
         {
-            "class": class_of,
-            "home_region": convicts["home_region"].to_numpy(),
-            "home_lat": convicts["home_lat"].to_numpy(),
-            "home_lon": convicts["home_lon"].to_numpy(),
-            "case": cases.to_numpy() if cases is not None else NO_CASE,
+            "class": class_of[first].astype(np.int64),
+            "home_region": keys[1][first],
+            "home_lat": keys[2][first],
+            "home_lon": keys[3][first],
+            "case": case[first],
+            "count": np.bincount(group_of, minlength=len(first)).astype(np.int64),
         }
     )
-    key = ["class", "home_region", "home_lat", "home_lon", "case"]
-    group_of = keyed.groupby(key, sort=True).ngroup().to_numpy().astype(np.intp)
-    groups = keyed.groupby(key, sort=True).size().rename("count").reset_index()
     return groups, group_of
+
+
+def _lexicographic_codes(columns: list[npt.NDArray[np.generic]]) -> tuple[IndexArray, IndexArray]:
+    """Per row, the rank of its key (the tuple of its column values) among the distinct keys in
+    sorted order, and for each distinct key the first row that has it."""
+    n = len(columns[0])
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    codes = [pd.factorize(column, sort=True)[0] for column in columns]
+    order = np.lexsort(codes[::-1])
+    changed = np.zeros(n, dtype=bool)
+    changed[0] = True
+    for code in codes:
+        ordered = code[order]
+        changed[1:] |= ordered[1:] != ordered[:-1]
+    rank = np.cumsum(changed) - 1
+    code_of = np.empty(n, dtype=np.intp)
+    code_of[order] = rank
+    return code_of, order[changed].astype(np.intp)
 
 
 def class_blocks(

@@ -1,14 +1,13 @@
 """The min-cost flow kernel: groups -> eligible facilities -> sink, with an unplaced arc per group.
 
-Large instances start from each group's few nearest facilities and add arcs with a negative
-reduced cost until none is left (column generation): the final flow is optimal over all
-eligible arcs, which the node potentials certify. The potentials (shortest residual paths
-between facilities and the sink) are also what the explanations read.
+One OR-Tools solve over the arcs in the model, the node potentials of the optimal residual
+graph (shortest residual paths between facilities and the sink, which the explanations read),
+and handing a group's flows out to its convicts. Which arcs are in the model, and how the
+optimum over all eligible arcs is reached and proven, is `columns.py` and `prices.py`.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,17 +15,6 @@ import numpy.typing as npt
 
 from optimizer.allocation.blocks import ClassBlock, FloatArray, IndexArray, IntArray
 from optimizer.domain import SolverError
-
-logger = logging.getLogger(__name__)
-
-NEAREST_ARCS = 4
-"""Arcs per group in the first round of column generation on large instances."""
-
-FULL_ARCS_LIMIT = 400_000
-"""Below this many eligible arcs, the model takes them all at once."""
-
-MAX_ROUNDS = 1000
-"""Column generation rounds before giving up (it converges in a handful)."""
 
 
 @dataclass(frozen=True)
@@ -62,71 +50,6 @@ class Potentials:
     @property
     def sink_node(self) -> int:
         return len(self.facility)
-
-
-def solve_flow(problem: FlowProblem) -> IntArray:
-    """Column generation over the blocks; leaves flows in them, returns unplaced per group."""
-    n_arcs = sum(b.cost.size for b in problem.blocks)
-    prices = coarse_prices(problem) if n_arcs > FULL_ARCS_LIMIT else None
-    for block in problem.blocks:
-        if prices is None or block.cost.shape[1] <= NEAREST_ARCS:
-            block.in_model[:] = True
-        else:
-            priced = block.cost - prices[block.facilities][None, :]
-            nearest = np.argpartition(priced, NEAREST_ARCS - 1, axis=1)[:, :NEAREST_ARCS]
-            np.put_along_axis(block.in_model, nearest, True, axis=1)
-    for round_number in range(1, MAX_ROUNDS):
-        unplaced = min_cost_flow(problem)
-        facility_potentials = potentials(problem, unplaced, all_arcs=False)
-        group_potential = group_potentials(problem, unplaced, facility_potentials)
-        added = 0
-        for block in problem.blocks:
-            reduced = (
-                block.cost
-                + group_potential[block.groups][:, None]
-                - facility_potentials.facility[block.facilities][None, :]
-            )
-            entering = (reduced < 0) & ~block.in_model
-            added += int(entering.sum())
-            block.in_model |= entering
-        logger.debug("column generation round %d: %d arcs entered", round_number, added)
-        if added == 0:
-            return unplaced
-    raise SolverError("column generation did not converge")
-
-
-def coarse_prices(problem: FlowProblem) -> FloatArray:
-    """Facility potentials of a coarse problem: each class's groups merged by nearest facility.
-
-    Arcs chosen by cost minus these prices are close to the optimum's, so column generation on
-    a large instance starts near the end and adds few arcs.
-    """
-    coarse: list[ClassBlock] = []
-    coarse_counts: list[IntArray] = []
-    start = 0
-    for block in problem.blocks:
-        cluster_cost, cluster_count = _clusters(block, problem.counts)
-        members = np.arange(start, start + len(cluster_count), dtype=np.intp)
-        start += len(cluster_count)
-        coarse.append(ClassBlock(members, block.facilities, cluster_cost, cluster_cost))
-        coarse[-1].in_model[:] = True
-        coarse_counts.append(cluster_count)
-    counts = np.concatenate(coarse_counts) if coarse_counts else np.zeros(0, dtype=np.int64)
-    merged = FlowProblem(coarse, counts, counts, problem.free, problem.unplaced_penalty)
-    unplaced = min_cost_flow(merged)
-    return potentials(merged, unplaced, all_arcs=True).facility
-
-
-def _clusters(block: ClassBlock, counts: IntArray) -> tuple[IntArray, IntArray]:
-    """A block's groups merged by their cheapest facility: mean costs and convict counts."""
-    if block.cost.shape[1] == 0:
-        return np.zeros((0, 0), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    weight = counts[block.groups].astype(np.float64)
-    _, cluster = np.unique(block.cost.argmin(axis=1), return_inverse=True)
-    cluster_count = np.bincount(cluster, weights=weight).astype(np.int64)
-    sums = np.zeros((len(cluster_count), block.cost.shape[1]))
-    np.add.at(sums, cluster, block.cost * weight[:, None])
-    return np.rint(sums / cluster_count[:, None]).astype(np.int64), cluster_count
 
 
 def min_cost_flow(problem: FlowProblem) -> IntArray:
@@ -171,14 +94,21 @@ def min_cost_flow(problem: FlowProblem) -> IntArray:
     return flows[start : start + n_groups]
 
 
-def potentials(problem: FlowProblem, unplaced: IntArray, *, all_arcs: bool) -> Potentials:
+def potentials(
+    problem: FlowProblem,
+    unplaced: IntArray,
+    *,
+    all_arcs: bool,
+    preloaded: IntArray | None = None,
+) -> Potentials:
     """Shortest residual paths between facilities and the sink, with groups eliminated.
 
     A residual path enters a group only backwards along one of its used arcs (moving one of
     its convicts out of a facility, or out of the unplaced pool at the sink) and leaves it
     forwards along any of its arcs that is not full, so each group adds the edges
     `used -> other` between facilities (and the sink). Floyd-Warshall over these F + 1 nodes
-    gives every shortest path.
+    gives every shortest path. `preloaded` is flow into facilities from outside the problem
+    (fixed groups), which can always be sent back: `problem.free` is what is left after it.
     """
     free = problem.free
     sink = len(free)
@@ -190,7 +120,7 @@ def potentials(problem: FlowProblem, unplaced: IntArray, *, all_arcs: bool) -> P
         _add_block_edges(between, block, problem, unplaced, all_arcs=all_arcs)
     room = np.flatnonzero(used_total < free)
     between[room, sink] = np.minimum(between[room, sink], 0.0)
-    busy = np.flatnonzero(used_total > 0)
+    busy = np.flatnonzero(used_total + (0 if preloaded is None else preloaded) > 0)
     between[sink, busy] = np.minimum(between[sink, busy], 0.0)
     np.fill_diagonal(between, 0.0)
 
@@ -212,25 +142,34 @@ def _add_block_edges(
     *,
     all_arcs: bool,
 ) -> None:
-    """The residual edges that go through this block's groups, reduced to facility pairs."""
+    """The residual edges that go through this block's groups, reduced to facility pairs.
+
+    Every used arc (group, facility) gives the edges facility -> other facilities of the group
+    (and -> sink); they are gathered per facility with one sort and one segmented minimum.
+    """
     sink = len(problem.free)
-    cost = block.cost.astype(np.float64)
     usable = block.flow < problem.per_arc[block.groups][:, None]
     if not all_arcs:
         usable &= block.in_model
-    open_cost = np.where(usable, cost, np.inf)
-    for column, facility in enumerate(block.facilities):
-        moving = block.flow[:, column] > 0
-        if not moving.any():
-            continue
-        step = open_cost[moving] - cost[moving, column][:, None]
-        np.minimum.at(between[facility], block.facilities, step.min(axis=0))
-        between[facility, sink] = min(
-            between[facility, sink], problem.unplaced_penalty - cost[moving, column].max()
+    rows, columns = np.nonzero(block.flow > 0)
+    if len(rows):
+        order = np.argsort(columns, kind="stable")
+        rows, columns = rows[order], columns[order]
+        leaving = block.cost[rows, columns].astype(np.float64)
+        step = np.where(usable[rows], block.cost[rows].astype(np.float64), np.inf)
+        step -= leaving[:, None]
+        starts = np.flatnonzero(np.diff(columns, prepend=-1))
+        tails = block.facilities[columns[starts]]
+        best = np.minimum.reduceat(step, starts, axis=0)
+        between[tails[:, None], block.facilities[None, :]] = np.minimum(
+            between[tails[:, None], block.facilities[None, :]], best
         )
+        to_sink = problem.unplaced_penalty - np.maximum.reduceat(leaving, starts)
+        between[tails, sink] = np.minimum(between[tails, sink], to_sink)
     waiting = unplaced[block.groups] > 0
     if waiting.any():
-        step = open_cost[waiting].min(axis=0) - problem.unplaced_penalty
+        open_cost = np.where(usable[waiting], block.cost[waiting].astype(np.float64), np.inf)
+        step = open_cost.min(axis=0) - problem.unplaced_penalty
         np.minimum.at(between[sink], block.facilities, step)
 
 

@@ -263,7 +263,9 @@ class IntegerModel:
         from ortools.sat.python import cp_model
 
         solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 2
+        # One worker: the same inputs always give the same allocation, which explanations and
+        # audits re-solve to check (parallel workers may end on different equal optima).
+        solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2
         solver.parameters.max_time_in_seconds = self.options.time_limit_s
         optimal = True

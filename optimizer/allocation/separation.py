@@ -32,13 +32,8 @@ from optimizer.allocation.blocks import (
     IntArray,
     co_defendants_share,
 )
-from optimizer.allocation.flow import (
-    FlowProblem,
-    Potentials,
-    disaggregate,
-    group_potentials,
-    solve_flow,
-)
+from optimizer.allocation.columns import solve_flow
+from optimizer.allocation.flow import FlowProblem, Potentials, disaggregate, group_potentials
 from optimizer.allocation.integer_model import IntegerModel, Kept, Members, Method
 from optimizer.domain import Objective, SolveOptions
 
@@ -89,6 +84,17 @@ class _Tally:
     """Sum of arc costs plus the unplaced penalty per unplaced convict."""
 
 
+@dataclass(frozen=True)
+class Separated:
+    """A lawful allocation with co-defendants apart, and how far it may be from the optimum."""
+
+    facility_of: IndexArray
+    optimal: bool
+    method: Method
+    gap: int
+    """Weighted cost above the relaxation's optimum, a valid lower bound (0 when optimal)."""
+
+
 def solve_with_separation(
     problem: FlowProblem,
     groups: pd.DataFrame,
@@ -96,8 +102,9 @@ def solve_with_separation(
     cases: pd.Series,
     options: SolveOptions,
     relaxation: Relaxation,
-) -> tuple[IndexArray, bool, Method]:
-    """Per convict, the facility row (or -1), whether it is proven optimal, and how it was found.
+) -> Separated:
+    """Per convict, the facility row (or -1), whether it is proven optimal, how it was found,
+    and its gap to the relaxation's bound.
 
     `problem` is the relaxation's flow problem; it is not changed.
     """
@@ -113,8 +120,14 @@ def solve_with_separation(
         bound.home if home_first else 0,
     ):
         kept = _arcs_within(blocks, relaxation, found.weighted - bound.weighted)
-        return model.solve(kept, (bound.placed, bound.home if home_first else None))
-    return model.solve(None, None)
+        outcome = model.solve(kept, (bound.placed, bound.home if home_first else None))
+    else:
+        outcome = model.solve(None, None)
+    facility_of, optimal, method = outcome
+    gap = (
+        0 if optimal else _tally(blocks, members, facility_of, relaxation).weighted - bound.weighted
+    )
+    return Separated(facility_of, optimal, method, gap)
 
 
 def _tally(

@@ -29,6 +29,7 @@ from optimizer.allocation.blocks import (
     arc_capacities,
     class_blocks,
     co_defendants_share,
+    code_classes,
     convict_distances,
     group_interchangeable,
     longest_distance,
@@ -36,12 +37,14 @@ from optimizer.allocation.blocks import (
     tier_weights,
     with_home_penalty,
 )
-from optimizer.allocation.flow import FlowProblem, Potentials, disaggregate, potentials, solve_flow
+from optimizer.allocation.certificate import Certificate
+from optimizer.allocation.columns import optimal_flow
+from optimizer.allocation.flow import FlowProblem, Potentials, disaggregate, potentials
 from optimizer.allocation.integer_model import Method
-from optimizer.allocation.separation import Relaxation, solve_with_separation
+from optimizer.allocation.separation import Relaxation, Separated, solve_with_separation
 from optimizer.domain import SolveOptions, UnplacedReason
 from optimizer.geo import DistanceSource, distance_source
-from optimizer.rules import convict_classes, eligibility
+from optimizer.rules import eligibility
 
 
 @dataclass
@@ -71,6 +74,11 @@ class Solution:
     method: Method
     optimal: bool
     potentials: Potentials | None = None
+    certificate: Certificate | None = None
+    """The bulk reduced-cost proof of the flow, where the method relied on one."""
+    gap_to_bound: tuple[int, int, int] | None = None
+    """When not proven optimal: at most this many (unplaced, away from home, metres) worse than
+    the optimum, measured against the optimum without the co-defendant rule (a lower bound)."""
 
     @property
     def placed(self) -> int:
@@ -101,7 +109,7 @@ def solve(
     """Allocate validated convicts to validated facilities, optimally."""
     options = options or SolveOptions()
     distances = distances or distance_source(options.distance)
-    classes, class_of = convict_classes(convicts)
+    classes, class_of = code_classes(convicts)
     cases = shared_cases(convicts)
     groups, group_of = group_interchangeable(convicts, class_of, cases)
     allowed = eligibility(classes, facilities)
@@ -114,25 +122,22 @@ def solve(
     problem = FlowProblem(
         blocks, groups["count"].to_numpy(np.int64), arc_capacities(groups), free, unplaced_penalty
     )
-    unplaced = solve_flow(problem)
-    relaxed = potentials(problem, unplaced, all_arcs=True)
+    flow = optimal_flow(problem)
+    unplaced = flow.unplaced
+    relaxed = flow.potentials or potentials(problem, unplaced, all_arcs=True)
     facility_of = disaggregate(blocks, unplaced, group_of)
-    method: Method = "min-cost-flow"
-    optimal = True
-    found: Potentials | None = relaxed
+    separated = Separated(facility_of, True, "min-cost-flow", 0)
     if cases is not None and co_defendants_share(cases, facility_of):
         relaxation = Relaxation.of(problem, unplaced, relaxed, facility_of, facilities)
-        facility_of, optimal, method = solve_with_separation(
-            problem, groups, group_of, cases, options, relaxation
-        )
-        found = None
-
+        separated = solve_with_separation(problem, groups, group_of, cases, options, relaxation)
+    facility_of, optimal, method = separated.facility_of, separated.optimal, separated.method
+    found = relaxed if method == "min-cost-flow" else None
     distance_m = convict_distances(blocks, groups, group_of, facility_of)
     used = np.bincount(facility_of[facility_of >= 0], minlength=len(facilities)).astype(np.int64)
     placements = _placements_table(
         convicts, facilities, facility_of, distance_m, allowed, class_of, free - used, cases
     )
-    return Solution(
+    solution = Solution(
         convicts=convicts,
         facilities=facilities,
         options=options,
@@ -150,7 +155,11 @@ def solve(
         method=method,
         optimal=optimal,
         potentials=found,
+        certificate=flow.certificate,
     )
+    if not optimal:
+        solution.gap_to_bound = split_cost(separated.gap, solution)
+    return solution
 
 
 def split_cost(cost: float, solution: Solution) -> tuple[int, int, int]:

@@ -25,6 +25,8 @@ class Summary:
     by_region: pd.DataFrame
     method: str
     optimal: bool
+    gap_to_bound: tuple[int, int, int] | None = None
+    """(unplaced, away from home, metres) at most above the optimum, when not proven."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -39,6 +41,7 @@ class Summary:
             "beyond_1000_km": self.beyond_1000_km,
             "method": self.method,
             "optimal": self.optimal,
+            **({} if self.gap_to_bound is None else {"gap_to_bound": list(self.gap_to_bound)}),
             "by_level": self.by_level.to_dict(orient="records"),
             "by_region": self.by_region.to_dict(orient="records"),
         }
@@ -54,6 +57,12 @@ class Summary:
             f"{self.mean_distance_km:,.0f} km, median {self.median_distance_km:,.0f} km, "
             f"max {self.max_distance_km:,.0f} km; {self.beyond_1000_km:,} beyond 1,000 km.",
         ]
+        if self.gap_to_bound is not None:
+            unplaced, away, metres = self.gap_to_bound
+            lines.append(
+                f"Gap to a lower bound of the optimum: at most {unplaced:,} more unplaced, "
+                f"{away:,} more away from home, {metres / 1000:,.0f} km more."
+            )
         for reason, count in self.unplaced_by_reason.items():
             lines.append(f"Unplaced ({reason}): {count:,}.")
         lines += ["", "By security level:", self.by_level.to_string(index=False)]
@@ -109,4 +118,5 @@ def summarize(solution: Solution) -> Summary:
         by_region=table("home_region"),
         method=solution.method,
         optimal=solution.optimal,
+        gap_to_bound=solution.gap_to_bound,
     )

@@ -23,7 +23,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-COLUMNS = (
+COLUMNS: tuple[tuple[str, sa.Column[object]], ...] = (
     (
         "facilities",
         sa.Column("criminal_history", sa.String(16), nullable=False, server_default="both"),

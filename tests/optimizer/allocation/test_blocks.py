@@ -9,6 +9,7 @@ from optimizer.allocation.blocks import (
     arc_capacities,
     class_blocks,
     co_defendants_share,
+    code_classes,
     group_interchangeable,
     shared_cases,
     tier_weights,
@@ -17,7 +18,7 @@ from optimizer.allocation.blocks import (
 from optimizer.domain import Objective
 from optimizer.geo import GreatCircle, haversine_km
 from optimizer.rules import convict_classes, eligibility
-from tests.helpers import convict, convicts_table, facilities_table, facility
+from tests.helpers import convict, convicts_table, facilities_table, facility, random_instance
 
 
 def test_a_case_id_is_shared_only_when_two_members_are_in_the_batch() -> None:
@@ -81,3 +82,23 @@ def test_tiers_outweigh_everything_below_them() -> None:
     cycle = 2 * (3 + 2)
     assert home > cycle * 1000 and unplaced > cycle * (home + 1000)
     assert tier_weights(3, 1000, Objective.MIN_DISTANCE)[0] == 0
+
+
+def test_class_coding_equals_the_rules_classes() -> None:
+    """The sorted factorisation gives the same classes, in the same order, as rules.py."""
+    for seed in range(5):
+        convicts, _ = random_instance(np.random.default_rng(seed), 60, 3, cases=True)
+        classes, class_of = convict_classes(convicts)
+        coded, coded_of = code_classes(convicts)
+        assert coded.equals(classes)
+        assert coded_of.tolist() == class_of.tolist()
+
+
+def test_groups_are_sorted_by_class_home_and_case_with_counts() -> None:
+    convicts, _ = random_instance(np.random.default_rng(3), 80, 3, cases=True)
+    _, class_of = code_classes(convicts)
+    groups, group_of = group_interchangeable(convicts, class_of, shared_cases(convicts))
+    key = ["class", "home_region", "home_lat", "home_lon", "case"]
+    assert groups[key].equals(groups[key].sort_values(key).reset_index(drop=True))
+    assert groups["count"].tolist() == np.bincount(group_of).tolist()
+    assert not groups[key].duplicated().any()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from optimizer.allocation.blocks import ClassBlock
-from optimizer.allocation.flow import FlowProblem, disaggregate, hand_out, potentials, solve_flow
+from optimizer.allocation.columns import solve_flow
+from optimizer.allocation.flow import FlowProblem, disaggregate, hand_out, potentials
 
 
 def _problem(cost: list[list[int]], counts: list[int], free: list[int]) -> FlowProblem:

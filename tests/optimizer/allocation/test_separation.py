@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optimizer.allocation import separation, solve
+from optimizer.allocation import separation, solve, summarize
 from optimizer.allocation.reference import solve_reference
 from optimizer.domain import Objective, SolveOptions
 from tests.helpers import convict, convicts_table, facilities_table, facility, random_instance
@@ -61,3 +61,26 @@ def test_without_room_for_a_proof_the_repaired_allocation_is_kept_unproven(
     placed = solution.placements.set_index("convict_id")["facility_id"]
     assert len({placed["A"], placed["B"], placed["C"]}) == 3
     assert solution.method == "flow-repair" and not solution.optimal
+    assert solution.gap_to_bound is not None
+    proven = solve(convicts, facilities)  # type: ignore[arg-type]
+    unplaced, away, metres = solution.gap_to_bound
+    # The gap is measured from a lower bound, so it covers the distance to the true optimum.
+    assert unplaced >= 0 and away >= 0
+    assert metres >= solution.total_distance_m - proven.total_distance_m
+    assert "Gap to a lower bound" in summarize(solution).text()
+
+
+def test_a_proven_solution_states_no_gap() -> None:
+    convicts, facilities = _meeting_instance()
+    solution = solve(convicts, facilities)  # type: ignore[arg-type]
+    assert solution.optimal and solution.gap_to_bound is None
+    assert "Gap" not in summarize(solution).text()
+
+
+def test_the_integer_model_gives_the_same_allocation_every_time() -> None:
+    """Explanations and audits re-solve a run to check it, so equal optima must not vary."""
+    convicts, facilities = random_instance(np.random.default_rng(11), 40, 6, cases=True)
+    first = solve(convicts, facilities)
+    for _ in range(3):
+        again = solve(convicts, facilities)
+        assert again.placements.equals(first.placements)

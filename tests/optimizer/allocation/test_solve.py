@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer.allocation import Solution, flow, solve
+from optimizer.allocation import Solution, columns, solve
 from optimizer.allocation.reference import allowed, solve_reference
 from optimizer.domain import Objective, SolveOptions
 from tests.helpers import convict, convicts_table, facilities_table, facility, random_instance
@@ -75,8 +75,8 @@ def test_column_generation_reaches_the_same_optimum(
 @pytest.fixture(scope="module")
 def monkeypatch_module() -> object:
     patch = pytest.MonkeyPatch()
-    patch.setattr(flow, "FULL_ARCS_LIMIT", 0)
-    patch.setattr(flow, "NEAREST_ARCS", 1)
+    patch.setattr(columns, "FULL_ARCS_LIMIT", 0)
+    patch.setattr(columns, "NEAREST_ARCS", 1)
     yield None
     patch.undo()
 

@@ -1,33 +1,33 @@
-"""The transfer message catalogue: both languages, every reason, ground and verdict."""
+"""The transfer texts: every reason, ground and verdict has its words in every language."""
 
 from __future__ import annotations
 
-import string
+import pytest
 
 from cli.transfers import GROUNDS
-from optimizer.explain.messages import LANGUAGES
+from optimizer.i18n import LANGUAGES, translator
 from optimizer.rules import RULES
 from optimizer.transfers import REASON_RULE, Ground, Reason, Verdict
-from optimizer.transfers.messages import TRANSFER_CATALOGUE
+from optimizer.transfers.messages import DOMAIN, rule_citation, rule_line
 
 
-def fields_of(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_reason_ground_and_verdict_has_its_words(lang: str) -> None:
+    for key in (
+        [r.value for r in Reason]
+        + [f"ground.{g.value}" for g in Ground]
+        + [f"recommend.{v.value}" for v in Verdict]
+    ):
+        assert translator(DOMAIN, lang).template(key)
 
 
-def test_every_message_exists_in_both_languages_with_the_same_fields() -> None:
-    english, russian = TRANSFER_CATALOGUE["en"], TRANSFER_CATALOGUE["ru"]
-    assert english.keys() == russian.keys()
-    for key, template in english.items():
-        assert fields_of(template) == fields_of(russian[key]), key
-
-
-def test_every_reason_ground_and_verdict_has_its_words() -> None:
-    for language in LANGUAGES:
-        catalogue = TRANSFER_CATALOGUE[language]
-        assert all(r.value in catalogue for r in Reason)
-        assert all(f"ground.{g.value}" in catalogue for g in Ground)
-        assert all(f"recommend.{v.value}" in catalogue for v in Verdict)
+def test_reasons_name_real_rules_and_grounds_match_the_command() -> None:
     assert all(rule is None or rule in RULES for rule in REASON_RULE.values())
     assert set(REASON_RULE) == set(Reason)
     assert tuple(g.value for g in Ground) == GROUNDS
+
+
+def test_a_rule_is_cited_with_its_id_and_legal_source() -> None:
+    source = RULES["capacity"].legal_source
+    assert source in rule_citation("capacity", "en")
+    assert source in rule_line("capacity", "en")

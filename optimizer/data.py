@@ -37,6 +37,7 @@ __all__ = [
     "DATA_DIR",
     "FACILITY_COLUMNS",
     "REGION_COLUMNS",
+    "VALIDATED_CONVICT_COLUMNS",
     "read_convicts",
     "read_csv_text",
     "read_facilities",
@@ -106,6 +107,23 @@ CONVICT_COLUMNS = (
     Column("criminal_history", required=False, default=CriminalHistory.FIRST_TIME.value),
     Column("life_sentence", required=False, default="false"),
 )
+
+VALIDATED_CONVICT_COLUMNS = (
+    "convict_id",
+    "sex",
+    "age",
+    "age_category",
+    "security_level",
+    "home_region",
+    "home_lat",
+    "home_lon",
+    "medical_need",
+    "former_officer",
+    "case_id",
+    "criminal_history",
+    "life_sentence",
+)
+"""The columns of a validated convicts table, in order (`age_category` derived from `age`)."""
 
 HOUSEHOLD_WORK = frozenset({"court-sentence-only"})
 """Convicts already serving may be kept in a SIZO for household work (level `mixed`)."""

@@ -25,23 +25,14 @@ from api.errors import IdempotencyMismatchError
 from api.services.run_requests import RunRequest
 from api.status import RunStatus
 from api.tables import RunRow
+from optimizer.data import VALIDATED_CONVICT_COLUMNS
 from optimizer.domain import SolveOptions
 
 if TYPE_CHECKING:
     from optimizer.allocation import Solution
 
-CONVICT_RECORD = (
-    "sex",
-    "age",
-    "age_category",
-    "security_level",
-    "home_lat",
-    "home_lon",
-    "medical_need",
-    "former_officer",
-    "case_id",
-    "criminal_history",
-    "life_sentence",
+CONVICT_RECORD = tuple(
+    c for c in VALIDATED_CONVICT_COLUMNS if c not in ("convict_id", "home_region")
 )
 """The validated convict's columns kept with each placement (beside convict_id and
 home_region), so that committing the run can add the placed convicts to the population."""

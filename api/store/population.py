@@ -18,23 +18,9 @@ from sqlalchemy.orm import Session, aliased
 from api.errors import ConflictError
 from api.store.network import change_occupancy, lock_facilities
 from api.tables import PlacementRow, PopulationRow
+from optimizer.data import VALIDATED_CONVICT_COLUMNS
 
-POPULATION_COLUMNS = (
-    "convict_id",
-    "sex",
-    "age",
-    "age_category",
-    "security_level",
-    "home_region",
-    "home_lat",
-    "home_lon",
-    "medical_need",
-    "former_officer",
-    "case_id",
-    "criminal_history",
-    "life_sentence",
-    "facility_id",
-)
+POPULATION_COLUMNS = (*VALIDATED_CONVICT_COLUMNS, "facility_id")
 """The population's columns: the validated convict's (as `optimizer.data.validate_convicts`
 returns them) and `facility_id`."""
 

@@ -282,3 +282,11 @@ def test_bundled_network_has_the_lifers_and_history_sections() -> None:
     lifers = facilities[facilities["for_life_sentences"]]
     assert list(lifers["facility_id"]) == ["F044"]
     assert set(facilities["criminal_history"]) == {"both", "first-time", "repeat"}
+
+
+def test_a_validated_convicts_table_has_the_documented_columns_in_order() -> None:
+    from optimizer.data import VALIDATED_CONVICT_COLUMNS
+    from tests.helpers import convicts_table
+
+    table = convicts_table(convict("A"))
+    assert tuple(table.columns) == VALIDATED_CONVICT_COLUMNS

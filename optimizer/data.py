@@ -293,7 +293,7 @@ def validate_facilities(
     occupied = check.integer("occupied")
     check.flag(capacity < 0, "capacity", lambda v: f"{v} is negative")
     check.flag(occupied < 0, "occupied", lambda v: f"{v} is negative")
-    over = occupied > capacity
+    over = (occupied > capacity) & (capacity >= 0)  # a negative capacity is its own problem
     check.flag(over, "occupied", lambda v: f"{v} is above the facility's capacity")
     officers = check.boolean("for_former_officers")
     check.choice("criminal_history", [h.value for h in FacilityHistory], "criminal history")

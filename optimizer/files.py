@@ -18,13 +18,23 @@ def read_csv_text(path: Path | str) -> pd.DataFrame:
     if not path.is_file():
         raise InputError([Problem(name, None, None, f"file not found: {path}")])
     try:
-        return pd.read_csv(
-            path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
+        # Without a header row, so that a repeated column name stays what it is (pandas would
+        # rename it) and can be reported as repeated.
+        cells = pd.read_csv(
+            path,
+            dtype=str,
+            header=None,
+            keep_default_na=False,
+            skipinitialspace=True,
+            encoding="utf-8-sig",
         )
     except pd.errors.EmptyDataError:
         raise InputError([Problem(name, None, None, "the file is empty")]) from None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         raise InputError([Problem(name, None, None, f"not a readable CSV file: {error}")]) from None
+    table = cells.iloc[1:].reset_index(drop=True)
+    table.columns = pd.Index([str(c).strip() for c in cells.iloc[0]])
+    return table
 
 
 def write_csv_atomically(table: pd.DataFrame, path: Path | str) -> None:

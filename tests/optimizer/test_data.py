@@ -38,47 +38,79 @@ def convict_problems(**fields: object) -> list[tuple[int | None, str | None, str
     return problems_of(validate_convicts, records_table([record]), regions_table())
 
 
+LEVELS = "complete, extreme, maximum, medium, minimum, mixed"
+REGIONS = "KZ-35, KZ-71, KZ-75, KZ-79"
+
+
 @pytest.mark.parametrize(
-    ("fields", "column", "fragment"),
+    ("fields", "column", "message"),
     [
-        ({"security_level": "strict"}, "security_level", "unknown security level 'strict'"),
-        ({"sex": "X"}, "sex", "unknown sex 'X'"),
-        ({"region": "KZ-99"}, "region", "unknown region code 'KZ-99'"),
+        (
+            {"security_level": "strict"},
+            "security_level",
+            f"unknown security level 'strict'; expected one of {LEVELS}",
+        ),
+        ({"sex": "X"}, "sex", "unknown sex 'X'; expected one of F, M"),
+        ({"region": "KZ-99"}, "region", f"unknown region code 'KZ-99'; expected one of {REGIONS}"),
         ({"capacity": -1}, "capacity", "-1 is negative"),
-        ({"capacity": 2.5}, "capacity", "is not a whole number"),
-        ({"capacity": 5, "occupied": 6}, "occupied", "above the facility's capacity"),
-        ({"lat": 60.0}, "lat", "outside Kazakhstan's latitudes"),
-        ({"lon": 30.0}, "lon", "outside Kazakhstan's longitudes"),
-        ({"for_former_officers": "maybe"}, "for_former_officers", "is not true or false"),
-        ({"age_category": "child"}, "age_category", "unknown age category"),
+        ({"capacity": 2.5}, "capacity", "'2.5' is not a whole number"),
+        ({"capacity": 5, "occupied": 6}, "occupied", "6 is above the facility's capacity"),
+        ({"occupied": -2}, "occupied", "-2 is negative"),
+        ({"lat": 60.0}, "lat", "60.0 is outside Kazakhstan's latitudes (40.5 to 55.5)"),
+        ({"lon": 30.0}, "lon", "30.0 is outside Kazakhstan's longitudes (46.4 to 87.4)"),
+        ({"for_former_officers": "maybe"}, "for_former_officers", "'maybe' is not true or false"),
+        (
+            {"age_category": "child"},
+            "age_category",
+            "unknown age category 'child'; expected one of adult, juvenile",
+        ),
     ],
 )
-def test_bad_facility_cells_are_named(
-    fields: dict[str, object], column: str, fragment: str
-) -> None:
-    problems = facility_problems(**fields)
-    assert any(row == 1 and col == column and fragment in msg for row, col, msg in problems), (
-        problems
-    )
+def test_bad_facility_cells_are_named(fields: dict[str, object], column: str, message: str) -> None:
+    assert facility_problems(**fields) == [(1, column, message)]
+
+
+@pytest.mark.parametrize(("capacity", "occupied"), [(0, 0), (5, 5), (5, 0)])
+def test_a_full_or_empty_facility_is_valid(capacity: int, occupied: int) -> None:
+    record = facility("F1", capacity=capacity, occupied=occupied)
+    table = validate_facilities(records_table([record]), regions_table())
+    assert (table["capacity"].iat[0], table["occupied"].iat[0]) == (capacity, occupied)
 
 
 @pytest.mark.parametrize(
-    ("fields", "column", "fragment"),
+    ("fields", "column", "message"),
     [
-        ({"age": 13}, "age", "outside the accepted ages"),
-        ({"age": 101}, "age", "outside the accepted ages"),
+        ({"age": 13}, "age", "13 is outside the accepted ages (14 to 100)"),
+        ({"age": 101}, "age", "101 is outside the accepted ages (14 to 100)"),
         ({"age": "old"}, "age", "'old' is not a number"),
-        ({"home_region": "KZ-ALA"}, "home_region", "unknown region code"),
-        ({"home_lat": 51.0}, "home_lon", "must be given together"),
-        ({"home_lat": 30.0, "home_lon": 70.0}, "home_lat", "outside Kazakhstan's latitudes"),
-        ({"security_level": ""}, "security_level", "is empty"),
+        (
+            {"home_region": "KZ-ALA"},
+            "home_region",
+            f"unknown region code 'KZ-ALA'; expected one of {REGIONS}",
+        ),
+        ({"home_lat": 51.0}, "home_lon", "home_lat and home_lon must be given together"),
+        (
+            {"home_lat": 30.0, "home_lon": 70.0},
+            "home_lat",
+            "30.0 is outside Kazakhstan's latitudes (40.5 to 55.5)",
+        ),
+        (
+            {"home_lat": 51.0, "home_lon": 95.0},
+            "home_lon",
+            "95.0 is outside Kazakhstan's longitudes (46.4 to 87.4)",
+        ),
+        ({"security_level": ""}, "security_level", "is empty; a value is required"),
+        (
+            {"security_level": "strict"},
+            "security_level",
+            f"unknown security level 'strict'; expected one of {LEVELS}",
+        ),
+        ({"sex": "X"}, "sex", "unknown sex 'X'; expected one of F, M"),
+        ({"former_officer": "maybe"}, "former_officer", "'maybe' is not true or false"),
     ],
 )
-def test_bad_convict_cells_are_named(fields: dict[str, object], column: str, fragment: str) -> None:
-    problems = convict_problems(**fields)
-    assert any(row == 1 and col == column and fragment in msg for row, col, msg in problems), (
-        problems
-    )
+def test_bad_convict_cells_are_named(fields: dict[str, object], column: str, message: str) -> None:
+    assert convict_problems(**fields) == [(1, column, message)]
 
 
 @pytest.mark.parametrize("age", [14, 17, 18, 100])
@@ -98,6 +130,16 @@ def test_every_problem_is_reported_at_once() -> None:
     raw = records_table([convict("C1", age=5, sex="Q"), convict("C2", home_region="nowhere")])
     rows_and_columns = {(r, c) for r, c, _ in problems_of(validate_convicts, raw, regions_table())}
     assert {(1, "age"), (1, "sex"), (2, "home_region")} <= rows_and_columns
+
+
+def test_a_repeated_column_is_named_with_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "week.csv"
+    path.write_text("convict_id,sex,age,security_level,home_region,sex\nC1,M,30,medium,KZ-71,M\n")
+    with pytest.raises(InputError) as caught:
+        read_convicts(path, regions_table())
+    assert [str(p) for p in caught.value.problems] == [
+        "week.csv, column sex: column appears more than once"
+    ]
 
 
 def test_missing_and_unknown_columns(tmp_path: Path) -> None:

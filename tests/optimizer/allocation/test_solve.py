@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from optimizer.allocation import Solution, columns, solve
 from optimizer.allocation.reference import allowed, solve_reference
 from optimizer.domain import Objective, SolveOptions
+from optimizer.geo import haversine_km
 from tests.helpers import convict, convicts_table, facilities_table, facility, random_instance
 
 
@@ -214,3 +215,28 @@ def test_reference_states_the_same_rules_as_rules_py(seed: int) -> None:
     for i in range(len(convicts)):
         for j in range(len(facilities)):
             assert allowed(convicts.iloc[i], facilities.iloc[j]) == matrix[i, j]
+
+
+def test_placements_give_the_great_circle_distance_to_the_facility_in_km() -> None:
+    convicts = convicts_table(
+        convict("A", "KZ-71", home_lat=51.1, home_lon=71.4), convict("B", "KZ-75")
+    )
+    facilities = facilities_table(
+        facility("AST", "KZ-71", lat=51.2, lon=71.5), facility("ALA", "KZ-75", lat=43.3, lon=76.9)
+    )
+    placements = solve(convicts, facilities).placements.set_index("convict_id")
+    home_b = convicts.set_index("convict_id").loc["B", ["home_lat", "home_lon"]]
+    expected = {
+        "A": haversine_km(51.1, 71.4, 51.2, 71.5),
+        "B": haversine_km(home_b["home_lat"], home_b["home_lon"], 43.3, 76.9),
+    }
+    for convict_id, km in expected.items():
+        assert placements.loc[convict_id, "distance_km"] == round(float(km) * 1000) / 1000
+
+
+def test_an_unplaced_convict_has_no_facility_and_no_distance() -> None:
+    convicts = convicts_table(convict("WOMAN", sex="F"))
+    placements = solve(convicts, facilities_table(facility("MEN"))).placements
+    row = placements.iloc[0]
+    assert (row["facility_id"], row["unplaced_reason"]) == ("", "no-eligible-facility")
+    assert np.isnan(row["distance_km"])

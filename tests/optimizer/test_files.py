@@ -1,0 +1,64 @@
+"""Files in and out: every cell as text, never a half-written output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from optimizer.domain import InputError
+from optimizer.files import read_csv_text, write_csv_atomically, write_text_atomically
+
+
+def test_cells_are_read_as_text_with_the_header_kept_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("\ufeffa, b\n007, x\n")
+    table = read_csv_text(path)
+    assert list(table.columns) == ["a", "b"]
+    assert table.to_dict("records") == [{"a": "007", "b": "x"}]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("", "the file is empty"), ("a,b\n1,2,3\n", "not a readable CSV file")],
+)
+def test_unreadable_files_are_input_errors_naming_the_file(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    with pytest.raises(InputError) as caught:
+        read_csv_text(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == ("bad.csv", None, None)
+    assert problem.message.startswith(message)
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_csv_text(tmp_path / "absent.csv")
+    assert str(caught.value) == f"absent.csv: file not found: {tmp_path / 'absent.csv'}"
+
+
+def test_outputs_go_into_new_nested_folders(tmp_path: Path) -> None:
+    target = tmp_path / "runs" / "week-49" / "placements.csv"
+    write_csv_atomically(pd.DataFrame({"convict_id": ["C1"], "facility_id": ["F1"]}), target)
+    assert target.read_text() == "convict_id,facility_id\nC1,F1\n"
+    assert [p.name for p in target.parent.iterdir()] == ["placements.csv"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "summary.json"
+    target.write_text("old")
+
+    def refuse(source: object, destination: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("optimizer.files.os.replace", refuse)
+    with pytest.raises(OSError, match="disk full"):
+        write_text_atomically("new", target)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.json"]

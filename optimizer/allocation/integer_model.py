@@ -92,11 +92,12 @@ class IntegerModel:
         self.hint = hint
 
     def solve(
-        self, kept: Kept | None, targets: tuple[int, int | None] | None
+        self, kept: Kept | None, targets: tuple[int | None, int | None] | None
     ) -> tuple[IndexArray, bool, Method]:
         """Per convict, the facility (or -1), whether proven optimal, and how it was found.
 
-        With `targets` (placed, at home), those counts are imposed and only distance is left.
+        `targets` (placed, at home) are counts known to be optimal (None where unknown): they are
+        imposed instead of solved for.
         """
         from ortools.sat.python import cp_model
 
@@ -238,18 +239,20 @@ class IntegerModel:
         self,
         model: cp_model.CpModel,
         terms: _Terms,
-        targets: tuple[int, int | None] | None,
+        targets: tuple[int | None, int | None] | None,
     ) -> list[tuple[list[cp_model.LinearExprT], bool]]:
         """The lexicographic objective as stages of (terms, maximise)."""
         stages: list[tuple[list[cp_model.LinearExprT], bool]] = []
-        if targets is None:
+        placed, home = targets if targets is not None else (None, None)
+        if placed is None:
             stages.append((terms.placed, True))
-            if self.options.objective is Objective.HOME_FIRST:
-                stages.append((terms.home, True))
         else:
-            model.add(sum(terms.placed) == targets[0])
-            if targets[1] is not None:
-                model.add(sum(terms.home) == targets[1])
+            model.add(sum(terms.placed) == placed)
+        if self.options.objective is Objective.HOME_FIRST:
+            if home is None:
+                stages.append((terms.home, True))
+            else:
+                model.add(sum(terms.home) == home)
         stages.append((terms.distance, False))
         return stages
 

@@ -115,14 +115,14 @@ def solve_with_separation(
     bound = _tally(blocks, members, relaxation.facility_of, relaxation)
     found = _tally(blocks, members, repaired, relaxation)
     model = IntegerModel(blocks, members, problem.free, options, repaired)
-    if (found.placed, found.home if home_first else 0) == (
-        bound.placed,
-        bound.home if home_first else 0,
-    ):
-        kept = _arcs_within(blocks, relaxation, found.weighted - bound.weighted)
-        outcome = model.solve(kept, (bound.placed, bound.home if home_first else None))
-    else:
-        outcome = model.solve(None, None)
+    # Reduced-cost fixing holds for the weighted (lexicographic) cost as a whole: an arc whose
+    # reduced cost exceeds the repair's gap cannot carry flow in any allocation as good as it.
+    kept = _arcs_within(blocks, relaxation, found.weighted - bound.weighted)
+    # A count the repair reaches equals the relaxation's bound, so it is optimal: imposed, not
+    # solved for (the home count only once the placed count is settled).
+    placed = bound.placed if found.placed == bound.placed else None
+    home = bound.home if placed is not None and home_first and found.home == bound.home else None
+    outcome = model.solve(kept, (placed, home))
     facility_of, optimal, method = outcome
     gap = (
         0 if optimal else _tally(blocks, members, facility_of, relaxation).weighted - bound.weighted

@@ -18,15 +18,20 @@ from tests.helpers import convict, convicts_table, facilities_table, facility, r
 def assert_hard_rules(solution: Solution) -> None:
     """Every placement is lawful, capacity holds, co-defendants are apart, reasons are given."""
     convicts, facilities = solution.convicts, solution.facilities
-    for i, f in enumerate(solution.facility_of):
-        if f >= 0:
-            assert allowed(convicts.iloc[i], facilities.iloc[f])
-            assert solution.placements["unplaced_reason"].iat[i] == ""
-        else:
-            assert solution.placements["unplaced_reason"].iat[i] != ""
-    used = np.bincount(solution.facility_of[solution.facility_of >= 0], minlength=len(facilities))
-    assert (used <= facilities["capacity"] - facilities["occupied"]).all()
     placed = solution.facility_of >= 0
+    reasons = solution.placements["unplaced_reason"].to_numpy()
+    assert (reasons[placed] == "").all() and (reasons[~placed] != "").all()
+    # The naive check, once per distinct (person, facility) pair: convicts who differ only in
+    # id, home and case are the same to every rule of the reference.
+    personal = convicts.drop(
+        columns=["convict_id", "home_region", "home_lat", "home_lon", "case_id"]
+    )
+    pairs = personal[placed].assign(_facility=solution.facility_of[placed]).drop_duplicates()
+    for _, row in pairs.iterrows():
+        facility = facilities.iloc[int(row["_facility"])]
+        assert allowed(row.drop("_facility"), facility), (row.to_dict(), facility.to_dict())
+    used = np.bincount(solution.facility_of[placed], minlength=len(facilities))
+    assert (used <= facilities["capacity"] - facilities["occupied"]).all()
     pairs = pd.DataFrame({"case": convicts["case_id"][placed], "f": solution.facility_of[placed]})
     assert not pairs[pairs["case"] != ""].duplicated().any()
     assert list(solution.placements["convict_id"]) == list(convicts["convict_id"])

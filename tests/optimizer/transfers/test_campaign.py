@@ -114,6 +114,9 @@ def test_the_national_campaign_is_sound_and_reviews_work_on_it() -> None:
     assert_campaign_is_sound(population, facilities, result.facility_of)
     assert result.home_after > result.home_before and result.moved > 1000
     assert result.by_region["convicts"].sum() == len(population)
+    medical = facilities["medical_profile"].to_numpy()[result.facility_of] != ""
+    healthy = population["medical_need"].to_numpy() == ""
+    assert not (medical & healthy).any(), "a healthy convict was moved into a medical facility"
     json.dumps(result.as_dict())
     for cid in population["convict_id"].iloc[:: len(population) // 5]:
         json.dumps(evaluate_request(population, facilities, regions, cid).as_dict())

@@ -8,7 +8,7 @@ these vocabularies is here, so a new status or level cannot appear untranslated.
 from __future__ import annotations
 
 
-def N_(text: str) -> str:  # noqa: N802 (gettext's marker name)
+def N_(text: str) -> str:
     """Mark a text for the catalogue without translating it here."""
     return text
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api import db, store
+from api import store
 from api.auth import Role
 from api.services.accounts import revoke_account
 from tests.api.console.conftest import PASSWORD, form_token, sign_in

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.auth import TokenVerifier
+from api.console import mount_console
 from api.errors import ServiceError, UnauthorizedError
 from api.middleware import RouteAccessLog
 from api.routes import (
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health,
     ):
         app.include_router(module.router)
+    mount_console(app)
     _add_error_handlers(app)
     app.add_middleware(RouteAccessLog)
     return app

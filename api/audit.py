@@ -96,6 +96,33 @@ def list_entries(
     return rows, total
 
 
+def filter_entries(
+    *, session: Session, action: str | None, actor: str | None, offset: int, limit: int
+) -> tuple[Sequence[AuditEntryRow], int]:
+    """A page of the entries of one action and/or actor, in sequence order."""
+    conditions = []
+    if action:
+        conditions.append(AuditEntryRow.action == action)
+    if actor:
+        conditions.append(AuditEntryRow.actor == actor)
+    total = session.scalar(select(func.count()).select_from(AuditEntryRow).where(*conditions)) or 0
+    rows = session.scalars(
+        select(AuditEntryRow)
+        .where(*conditions)
+        .order_by(AuditEntryRow.sequence)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return rows, total
+
+
+def list_actions(*, session: Session) -> list[str]:
+    """The actions the log holds, for a filter's choices."""
+    return list(
+        session.scalars(select(AuditEntryRow.action).distinct().order_by(AuditEntryRow.action))
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Verification:
     ok: bool

@@ -256,3 +256,32 @@ class ApiTokenRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserRow(Base):
+    """A console account: a person's sign-in name, role and argon2 password hash.
+
+    `active` false is a revoked account: it can no longer sign in and its sessions are gone.
+    """
+
+    __tablename__ = "users"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConsoleSessionRow(Base):
+    """A signed-in console session, kept only as the SHA-256 digest of its cookie, with the
+    form token (CSRF) that every form of the session must carry back."""
+
+    __tablename__ = "console_sessions"
+
+    session_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.user_id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,4 +1,5 @@
-"""`placement serve` and `placement token create`: the service's commands.
+"""`placement serve`, `placement token create` and `placement user create`: the service's
+commands.
 
 Heavy imports (FastAPI, SQLAlchemy, uvicorn) stay inside the handlers so that the engine's
 commands start quickly.
@@ -40,6 +41,21 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
     )
     create.add_argument("--database-url", help="store URL (default as for `serve`)")
     command("token")(_token)
+
+    user = subparsers.add_parser("user", help="manage console accounts (sign-in for people)")
+    user_actions = user.add_subparsers(dest="user_command", required=True)
+    user_create = user_actions.add_parser(
+        "create", help="create a console account; the password is asked for, never an argument"
+    )
+    user_create.add_argument("--role", required=True, choices=ROLES)
+    user_create.add_argument("--name", required=True, help="the sign-in name (in the audit log)")
+    user_create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (for scripts)",
+    )
+    user_create.add_argument("--database-url", help="store URL (default as for `serve`)")
+    command("user")(_user)
 
 
 def _settings(args: argparse.Namespace) -> Any:
@@ -114,4 +130,47 @@ def _token(args: argparse.Namespace) -> int:
         opened.close()
     sys.stdout.write(token + "\n")
     sys.stderr.write(f"Token for {name} ({args.role}) created; it is shown only this once.\n")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    """The new password from standard input's first line, or asked twice on the terminal."""
+    import getpass
+
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        sys.stderr.write("placement: the two passwords differ\n")
+        return None
+    return first
+
+
+def _user(args: argparse.Namespace) -> int:
+    from api.auth import AccountError, Role, check_account
+    from api.services.accounts import create_account
+    from api.services.setup import open_store
+
+    password = _read_password(args)
+    if password is None:
+        return 2
+    try:
+        name = check_account(args.name, password)
+        opened = open_store(_settings(args))
+        try:
+            with opened.sessions() as session:
+                create_account(
+                    session=session,
+                    role=Role(args.role),
+                    name=name,
+                    password=password,
+                    actor="admin:command-line",
+                )
+        finally:
+            opened.close()
+    except AccountError as error:
+        sys.stderr.write(f"placement: {error}\n")
+        return 2
+    sys.stderr.write(f"Account {name} ({args.role}) created; sign in at the console.\n")
     return 0

@@ -11,9 +11,10 @@ from optimizer.domain import InputError, Problem
 
 
 def correct_occupancy(
-    *, session: Session, facility_id: str, occupied: int, actor: str
+    *, session: Session, facility_id: str, occupied: int, actor: str, reason: str | None = None
 ) -> FacilityRow:
     """Set one facility's occupancy in one transaction; out of 0..capacity is an input error.
+    The reason, when given, is kept in the audit entry.
 
     Runs solved against the old figure can no longer be committed (the version changes).
     """
@@ -36,6 +37,7 @@ def correct_occupancy(
             session,
             actor,
             "facility.occupancy-changed",
-            {"facility_id": facility_id, "occupied_before": previous, "occupied": occupied},
+            {"facility_id": facility_id, "occupied_before": previous, "occupied": occupied}
+            | ({} if reason is None else {"reason": reason}),
         )
     return facility

@@ -153,3 +153,56 @@ def test_serve_answers_over_http_and_logs_no_convict_data(
 
 def test_serve_refuses_zero_workers(database_url: str) -> None:
     assert main(["serve", "--workers", "0", "--database-url", database_url]) == 2
+
+
+def test_user_create_reads_the_password_from_standard_input(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The account is stored with an argon2 hash and can sign in to the console."""
+    import io
+
+    from api import store
+    from api.auth import password_matches
+    from api.services.setup import open_store
+    from api.settings import Settings
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long password\n"))
+    args = ["user", "create", "--role", "reviewer", "--name", "Dana", "--password-stdin"]
+    assert main([*args, "--database-url", database_url]) == 0
+    assert "Account Dana (reviewer) created" in capsys.readouterr().err
+    opened = open_store(Settings(database_url=database_url))
+    try:
+        with opened.sessions() as session:
+            user = store.find_user(session=session, name="Dana")
+            assert user is not None and user.role == "reviewer"
+            assert password_matches(user.password_hash, "a long password")
+    finally:
+        opened.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long password\n"))
+    assert main([*args, "--database-url", database_url]) == 2
+    assert "exists already" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("password", ["short", "x" * 1001])
+def test_user_create_refuses_a_weak_or_absurd_password(
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    password: str,
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    args = ["user", "create", "--role", "admin", "--name", "x", "--password-stdin"]
+    assert main([*args, "--database-url", database_url]) == 2
+    assert "the password must be 10 to 1000 characters" in capsys.readouterr().err
+
+
+def test_user_create_asks_twice_on_a_terminal(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = iter(["first password", "other password"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    args = ["user", "create", "--role", "admin", "--name", "x", "--database-url", database_url]
+    assert main(args) == 2
+    assert "the two passwords differ" in capsys.readouterr().err

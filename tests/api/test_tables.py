@@ -18,6 +18,8 @@ def test_the_metadata_holds_every_table_of_the_store() -> None:
         "audit_log",
         "audit_head",
         "api_tokens",
+        "users",
+        "console_sessions",
     }
 
 

@@ -1,0 +1,82 @@
+"""The auditors' and admins' screens: the log, filtered and verified; occupancy corrections
+with their reason; accounts and tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from api.auth import Role
+from tests.api.console.conftest import form_token, sign_in
+
+
+def correct(client: TestClient, facility_id: str, occupied: int, reason: str) -> TestClient:
+    page = client.get("/console/facilities")
+    data = {"csrf": form_token(page.text), "occupied": str(occupied), "reason": reason}
+    return client.post(f"/console/facilities/{facility_id}/occupancy", data=data)  # type: ignore[return-value]
+
+
+def test_an_occupancy_correction_is_audited_with_its_reason(
+    browser: Callable[[Role], TestClient],
+) -> None:
+    admin = browser(Role.ADMIN)
+    done = correct(admin, "F001", 0, "Count after the inspection")
+    assert "Occupancy of F001 corrected." in done.text
+    auditor = browser(Role.AUDITOR)
+    log = auditor.get("/console/audit?action=facility.occupancy-changed")
+    assert "Count after the inspection" in log.text
+    assert "Rows 1 to 1 of 1" in log.text
+
+
+def test_an_impossible_occupancy_is_refused_in_words(browser: Callable[[Role], TestClient]) -> None:
+    page = correct(browser(Role.ADMIN), "F001", 10**6, "typo")
+    assert page.status_code == 422
+    assert "outside 0 to the facility" in page.text
+
+
+def test_the_log_verifies_intact(browser: Callable[[Role], TestClient]) -> None:
+    correct(browser(Role.ADMIN), "F001", 0, "recount")
+    page = browser(Role.AUDITOR).get("/console/audit?verify=true")
+    assert "The log is intact" in page.text
+
+
+def test_readers_see_facilities_without_the_correction_form(
+    browser: Callable[[Role], TestClient],
+) -> None:
+    page = browser(Role.ALLOCATOR).get("/console/facilities")
+    assert "F001" in page.text and "Correct the occupancy" not in page.text
+
+
+def test_an_admin_creates_and_revokes_accounts_and_issues_tokens(
+    browser: Callable[[Role], TestClient], client: TestClient
+) -> None:
+    admin = browser(Role.ADMIN)
+    page = admin.get("/console/accounts")
+    created = admin.post(
+        "/console/accounts",
+        data={
+            "csrf": form_token(page.text),
+            "name": "aigerim",
+            "role": "reviewer",
+            "password": "long enough pw",
+        },
+    )
+    assert "aigerim" in created.text
+    short = admin.post(
+        "/console/accounts",
+        data={
+            "csrf": form_token(page.text),
+            "name": "short",
+            "role": "reviewer",
+            "password": "short",
+        },
+    )
+    assert short.status_code == 422 and "the password must be" in short.text
+    assert sign_in(client, "aigerim", "long enough pw").status_code == 303
+    issued = admin.post(
+        "/console/tokens",
+        data={"csrf": form_token(page.text), "name": "gateway", "role": "auditor"},
+    )
+    token = issued.text.split("<p><code>")[1].split("</code>")[0]
+    assert client.get("/audit", headers={"Authorization": f"Bearer {token}"}).status_code == 200

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from optimizer.allocation import case_flow
 from optimizer.allocation.blocks import (
     ClassBlock,
     IntArray,
@@ -127,11 +128,22 @@ def solve(
     relaxed = flow.potentials or potentials(problem, unplaced, all_arcs=True)
     facility_of = disaggregate(blocks, unplaced, group_of)
     separated = Separated(facility_of, True, "min-cost-flow", 0)
+    found: Potentials | None = relaxed
     if cases is not None and co_defendants_share(cases, facility_of):
-        relaxation = Relaxation.of(problem, unplaced, relaxed, facility_of, facilities)
-        separated = solve_with_separation(problem, groups, group_of, cases, options, relaxation)
+        # The facility potentials no longer describe a flow with case nodes: the explanations
+        # then give their figures without them.
+        found = None
+        if sum(b.cost.size for b in blocks) <= case_flow.CASE_FLOW_ARC_LIMIT:
+            blocks, unplaced = case_flow.solve_with_case_nodes(
+                problem, case_flow.case_index(groups)
+            )
+            separated = Separated(
+                disaggregate(blocks, unplaced, group_of), True, "min-cost-flow", 0
+            )
+        else:
+            relaxation = Relaxation.of(problem, unplaced, relaxed, facility_of, facilities)
+            separated = solve_with_separation(problem, groups, group_of, cases, options, relaxation)
     facility_of, optimal, method = separated.facility_of, separated.optimal, separated.method
-    found = relaxed if method == "min-cost-flow" else None
     distance_m = convict_distances(blocks, groups, group_of, facility_of)
     used = np.bincount(facility_of[facility_of >= 0], minlength=len(facilities)).astype(np.int64)
     placements = _placements_table(

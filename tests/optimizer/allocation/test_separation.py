@@ -1,14 +1,21 @@
-"""Co-defendants in different groups: the repair, reduced-cost fixing and the integer model."""
+"""Co-defendants in different groups on instances too large for case nodes: the repair,
+reduced-cost fixing and the integer model."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from optimizer.allocation import separation, solve, summarize
+from optimizer.allocation import case_flow, separation, solve, summarize
 from optimizer.allocation.reference import solve_reference
 from optimizer.domain import Objective, SolveOptions
 from tests.helpers import convict, convicts_table, facilities_table, facility, random_instance
+
+
+@pytest.fixture(autouse=True)
+def separation_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Instances too large for the flow with case nodes take this path: force it here."""
+    monkeypatch.setattr(case_flow, "CASE_FLOW_ARC_LIMIT", 0)
 
 
 def _meeting_instance() -> tuple[object, object]:

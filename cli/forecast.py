@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 from optimizer.domain import InputError, Problem
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from optimizer.policies import Policy
     from optimizer.policies.forecast import ForecastInputs
     from optimizer.policies.scenario import Scenario
@@ -39,7 +37,8 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
         type=Path,
         action="append",
         default=[],
-        help="a policy TOML file to forecast under (repeat; default: the scenario's own or today's)",
+        help="a policy TOML file to forecast under (repeat; default: the scenario's own, "
+        "else today's network)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the reported forecasts")
     parser.add_argument(
@@ -107,9 +106,10 @@ def _forecast(args: argparse.Namespace) -> int:
         write_forecast_report(forecast, args.out, figures=not args.no_figures)
         figures = summary_figures(forecast)
         lines.append(
-            f"{label}: {figures['unplaced']:,.0f} of {figures['admissions']:,.0f} admitted without a "
-            f"lawful place; {figures['placed_outside_home']:,.0f} placed outside the home region "
-            f"(mean {figures['mean_km_outside_home']:,.0f} km of those); {figures['free_end']:,.0f} free places at the end."
+            f"{label}: {figures['unplaced']:,.0f} of {figures['admissions']:,.0f} admitted "
+            f"without a lawful place; {figures['placed_outside_home']:,.0f} placed outside the "
+            f"home region (mean {figures['mean_km_outside_home']:,.0f} km of those); "
+            f"{figures['free_end']:,.0f} free places at the end."
         )
     if args.sweep_seeds:
         _sweep(args, pairs, inputs)

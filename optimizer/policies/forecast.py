@@ -24,10 +24,10 @@ import pandas as pd
 
 from optimizer.allocation import solve
 from optimizer.domain import SolveOptions
+from optimizer.policies.intake import IntakeDraws
 from optimizer.policies.policy import Policy
 from optimizer.policies.scenario import MAX_YEARS, WEEKS_PER_YEAR, Scenario
 from optimizer.policies.schedule import capacity_schedule, forecast_network
-from optimizer.policies.intake import IntakeDraws
 
 IntArray = npt.NDArray[np.int64]
 NEVER = np.iinfo(np.int64).max // 2
@@ -70,7 +70,8 @@ class Forecast:
     """Occupants released each week."""
     admissions: pd.DataFrame
     """One row per admitted convict: week, the convict's own attributes (levels before any
-    merger), facility (row of `network`, -1 unplaced), distance_km (NaN unplaced), sentence_weeks."""
+    merger), facility (row of `network`, -1 unplaced), distance_km (NaN unplaced),
+    sentence_weeks (-1 for life)."""
     moved: IntArray
     """Per week, occupants moved because their facility closed or lost places."""
     held_beyond: IntArray
@@ -201,9 +202,10 @@ class _State:
         life = intake["life_sentence"].to_numpy(bool)
         if len(intake):
             solution = solve(self.policy.relabel(intake), self._network_now(capacity), options)
-            facility, distance_m = solution.facility_of, solution.distance_m
+            facility = solution.facility_of
+            distance_m = np.asarray(solution.distance_m, dtype=np.float64)
         else:
-            facility, distance_m = np.zeros(0, dtype=np.intp), np.zeros(0)
+            facility, distance_m = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float64)
         placed = facility >= 0
         release = np.where(life, NEVER, week + sentence)
         self.occupancy += np.bincount(facility[placed], minlength=len(self.network))

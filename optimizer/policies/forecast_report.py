@@ -76,7 +76,8 @@ def forecast_blocks(
     blocks: list[Block] = [Heading("Who is left without a lawful place")]
     blocks.append(
         Paragraph(
-            f"Over {number(len(yearly))} years, {number(total)} of {number(yearly['admissions'].sum())} "
+            f"Over {number(len(yearly))} years, {number(total)} of "
+            f"{number(yearly['admissions'].sum())} "
             "newly sentenced convicts find no place that the law allows them (right sex, age, "
             "security level, criminal history, medical need) anywhere in the network."
             + (
@@ -127,7 +128,8 @@ def _formatted(table: pd.DataFrame) -> pd.DataFrame:
 def _method(forecast: Forecast) -> str:
     scenario = forecast.scenario
     notes = [
-        f"Seed {forecast.seed}; start {scenario.start.isoformat()}; {number(forecast.weeks)} weeks.",
+        f"Seed {forecast.seed}; start {scenario.start.isoformat()}; "
+        f"{number(forecast.weeks)} weeks.",
         f"Admissions {number(scenario.admissions.per_year)} a year (Poisson counts each week).",
         "Each week: dated changes, releases at the end of each sentence, moves out of closed or "
         "reduced facilities, then one allocation of the week's intake by the engine (home region "
@@ -159,7 +161,9 @@ def occupancy_figure(forecast: Forecast) -> Any:
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(9, 4.8))
-    dates = [forecast.scenario.date_of(w) for w in range(forecast.weeks)]
+    dates = np.array(
+        [forecast.scenario.date_of(w) for w in range(forecast.weeks)], dtype="datetime64[D]"
+    )
     levels = forecast.network["security_level"].to_numpy()
     for index, level in enumerate(dict.fromkeys(levels)):
         rows = levels == level

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -39,31 +41,46 @@ def capacity_schedule(
     reconstruction multiplies the places in force on its date by its factor, rounded down.
     """
     ids = network["facility_id"].to_numpy()
-    current = network["capacity"].to_numpy(np.int64).copy()
-    events: list[tuple[int, int, str, object]] = []
-    for order, addition in enumerate(scenario.additions):
-        row = int(np.flatnonzero(ids == addition.facility_id)[0])
-        events.append((scenario.week_of(addition.date), order, "open", row))
-        current[row] = 0
     opened = network["capacity"].to_numpy(np.int64)
+    current = opened.copy()
+    events: list[_Change] = []
+    for order, addition in enumerate(scenario.additions):
+        rows = ids == addition.facility_id
+        current[rows] = 0
+        events.append(_Change(scenario.week_of(addition.date), 0, order, rows, _OPEN))
     for order, rebuild in enumerate(scenario.reconstructions):
         rows = np.isin(ids, rebuild.facility_ids) | np.isin(original_levels, rebuild.levels)
-        events.append((scenario.week_of(rebuild.date), order, "factor", (rows, rebuild.factor)))
+        events.append(_Change(scenario.week_of(rebuild.date), 1, order, rows, rebuild.factor))
     for order, closure in enumerate(scenario.closures):
-        events.append((scenario.week_of(closure.date), order, "close", ids == closure.facility_id))
+        rows = ids == closure.facility_id
+        events.append(_Change(scenario.week_of(closure.date), 2, order, rows, 0.0))
+    ordered = sorted(events, key=lambda e: (e.week, e.rank, e.order))
     schedule = np.zeros((weeks, len(network)), dtype=np.int64)
     position = 0
-    ordered = sorted(events, key=lambda e: (e[0], ("open", "factor", "close").index(e[2]), e[1]))
     for week in range(weeks):
-        while position < len(ordered) and ordered[position][0] <= week:
-            _, _, kind, what = ordered[position]
-            if kind == "open":
-                current[int(what)] = opened[int(what)]  # type: ignore[call-overload]
-            elif kind == "factor":
-                rows, factor = what  # type: ignore[misc]
-                current[rows] = np.floor(np.round(current[rows] * factor, 6)).astype(np.int64)
+        while position < len(ordered) and ordered[position].week <= week:
+            change = ordered[position]
+            if change.factor == _OPEN:
+                current[change.rows] = opened[change.rows]
             else:
-                current[what] = 0  # type: ignore[index]
+                cut = np.round(current[change.rows] * change.factor, 6)
+                current[change.rows] = np.floor(cut).astype(np.int64)
             position += 1
         schedule[week] = current
     return schedule
+
+
+_OPEN = -1.0
+"""The factor of a new build's opening: its places come into force."""
+
+
+@dataclass(frozen=True)
+class _Change:
+    """A dated change of places: opening (factor `_OPEN`), a factor, or a closure (0)."""
+
+    week: int
+    rank: int
+    """Changes of one week apply in the order openings, reconstructions, closures."""
+    order: int
+    rows: npt.NDArray[np.bool_]
+    factor: float

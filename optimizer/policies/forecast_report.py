@@ -157,26 +157,39 @@ def _draw(forecast: Forecast, folder: Path) -> dict[str, str]:
 
 
 def occupancy_figure(forecast: Forecast) -> Any:
-    """Per security level: places in force (dashed) and occupants (solid), by week."""
+    """One panel per security level (own scale): places in force and occupants, by week."""
     import matplotlib.pyplot as plt
+    from matplotlib.dates import DateFormatter, YearLocator
 
-    figure, axes = plt.subplots(figsize=(9, 4.8))
     dates = np.array(
         [forecast.scenario.date_of(w) for w in range(forecast.weeks)], dtype="datetime64[D]"
     )
     levels = forecast.network["security_level"].to_numpy()
-    for index, level in enumerate(dict.fromkeys(levels)):
-        rows = levels == level
-        colour = f"C{index}"
-        axes.plot(dates, forecast.capacity[:, rows].sum(axis=1), "--", color=colour, linewidth=1)
-        axes.plot(dates, forecast.occupancy[:, rows].sum(axis=1), color=colour, label=level)
-    axes.set_title(
-        f"{forecast.scenario.title}, {forecast.policy}: occupants (solid) and places (dashed)"
+    shown = list(dict.fromkeys(levels))
+    columns = 3
+    rows = -(-len(shown) // columns)
+    figure, grid = plt.subplots(rows, columns, figsize=(12, 2.8 * rows), squeeze=False)
+    for axes, level in zip(grid.flat, shown, strict=False):
+        chosen = levels == level
+        axes.plot(
+            dates, forecast.capacity[:, chosen].sum(axis=1), "--", color="#555", label="places"
+        )
+        axes.plot(dates, forecast.occupancy[:, chosen].sum(axis=1), color="C0", label="occupants")
+        axes.set_title(level, fontsize=10)
+        axes.set_ylim(bottom=0)
+        axes.grid(alpha=0.3)
+        axes.tick_params(labelsize=8)
+        axes.xaxis.set_major_locator(YearLocator(2))
+        axes.xaxis.set_major_formatter(DateFormatter("%Y"))
+    for axes in list(grid.flat)[len(shown) :]:
+        axes.set_visible(False)
+    grid.flat[0].legend(fontsize=8, loc="lower left")
+    for axes in grid[:, 0]:
+        axes.set_ylabel("convicts")
+    figure.suptitle(
+        f"{forecast.scenario.title} ({forecast.policy}): occupants and places by security level"
     )
-    axes.set_xlabel("week")
-    axes.set_ylabel("convicts")
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize=8, title="security level", ncol=3)
+    figure.tight_layout()
     return figure
 
 

@@ -179,8 +179,8 @@ def occupancy_figure(forecast: Forecast) -> Any:
         axes.set_ylim(bottom=0)
         axes.grid(alpha=0.3)
         axes.tick_params(labelsize=8)
-        axes.xaxis.set_major_locator(YearLocator(2))
-        axes.xaxis.set_major_formatter(DateFormatter("%Y"))
+        axes.xaxis.set_major_locator(YearLocator(2))  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_formatter(DateFormatter("%Y"))  # type: ignore[no-untyped-call]
     for axes in list(grid.flat)[len(shown) :]:
         axes.set_visible(False)
     grid.flat[0].legend(fontsize=8, loc="lower left")

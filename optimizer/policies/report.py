@@ -2,7 +2,9 @@
 
 Everything written is computed from a `BenchmarkResult`; no figure is typed in. The folder:
 
-    index.md, index.html      the comparison, the reforms' effects, the method
+    index.md, index.html      who is left unplaced, the comparison, the effects, the method
+    unplaced.csv              unplaced convicts per (mode, policy) over seeds
+    unplaced_by_group.csv     unplaced per (mode, policy, sex, level, home region), mean
     metrics.csv               one row per (mode, policy, seed), one column per metric
     metrics_summary.csv       mean and 95% t-interval over seeds per (mode, policy, metric)
     metrics_by_region.csv     one row per (mode, policy, seed, home region)
@@ -39,6 +41,8 @@ from optimizer.policies.truth import (
     sharing_blocks,
     today_blocks,
     truth_blocks,
+    unplaced_breakdown,
+    unplaced_overview,
 )
 
 Column = tuple[str, str, Callable[[float], str]]
@@ -78,6 +82,8 @@ def write_report(result: BenchmarkResult, out: Path | str, *, figures: bool = Tr
         write_csv_atomically(table, out / name)
         written.append(out / name)
 
+    csv("unplaced.csv", unplaced_overview(result))
+    csv("unplaced_by_group.csv", unplaced_breakdown(result))
     csv("metrics.csv", result.metrics)
     csv("metrics_summary.csv", result.summary())
     csv("metrics_by_region.csv", result.by_region)

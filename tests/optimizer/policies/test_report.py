@@ -61,6 +61,8 @@ def test_without_figures_the_report_has_its_tables_and_text_only(
         "metrics.csv",
         "metrics_by_region.csv",
         "metrics_summary.csv",
+        "unplaced.csv",
+        "unplaced_by_group.csv",
     ]
     assert not (tmp_path / "figures").exists()
 

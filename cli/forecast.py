@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from optimizer.domain import InputError, Problem
+from optimizer.i18n import LANGUAGES
 
 if TYPE_CHECKING:
     from optimizer.policies import Policy
@@ -56,6 +57,9 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
         "--population", type=Path, help="standing population CSV (default: the bundled one)"
     )
     parser.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    parser.add_argument(
+        "--lang", choices=list(LANGUAGES), default="en", help="language of the reports and summary"
+    )
     command("forecast")(_forecast)
 
 
@@ -88,6 +92,7 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def _forecast(args: argparse.Namespace) -> int:
+    from optimizer.i18n import translator
     from optimizer.policies.forecast import run_forecast
     from optimizer.policies.forecast_report import write_forecast_report
     from optimizer.policies.forecast_tables import summary_figures
@@ -96,25 +101,36 @@ def _forecast(args: argparse.Namespace) -> int:
     inputs = _inputs(args)
     scenarios = _scenarios(args.scenarios, inputs)
     pairs = [(s, p) for s in scenarios for p in _policies_for(args, s, inputs)]
+    t = translator("policies", args.lang)
     lines = []
     for scenario, policy in pairs:
-        label = f"{scenario.name} under {policy.name if policy else 'today'}"
+        label = t(
+            "summary.label",
+            scenario=scenario.name,
+            policy=policy.name if policy else t("forecast.today"),
+        )
         forecast = run_forecast(
             scenario, policy, inputs, years=args.years, seed=args.seed, progress=_progress(label)
         )
         sys.stderr.write("\n")
-        write_forecast_report(forecast, args.out, figures=not args.no_figures)
+        write_forecast_report(forecast, args.out, figures=not args.no_figures, lang=args.lang)
         figures = summary_figures(forecast)
+        km = figures["mean_km_outside_home"]
         lines.append(
-            f"{label}: {figures['unplaced']:,.0f} of {figures['admissions']:,.0f} admitted "
-            f"without a lawful place; {figures['placed_outside_home']:,.0f} placed outside the "
-            f"home region (mean {figures['mean_km_outside_home']:,.0f} km of those); "
-            f"{figures['free_end']:,.0f} free places at the end."
+            t.plural(
+                "summary.forecast",
+                int(figures["unplaced"]),
+                label=label,
+                admitted=t.number(figures["admissions"]),
+                outside=t.number(figures["placed_outside_home"]),
+                km=t.number(km) if km == km else "—",
+                free=t.number(figures["free_end"]),
+            )
         )
     if args.sweep_seeds:
         _sweep(args, pairs, inputs)
-        lines.append(f"Sweep written to {args.out / 'sweep.csv'}.")
-    sys.stdout.write("\n".join(lines) + f"\nReports written under {args.out}.\n")
+        lines.append(t("summary.sweep", path=args.out / "sweep.csv"))
+    sys.stdout.write("\n".join([*lines, t("summary.written", out=args.out)]) + "\n")
     return 0
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.data import write_csv_atomically, write_text_atomically
+from optimizer.i18n import Translator, translator
 from optimizer.policies.figures import save_figure
 from optimizer.policies.forecast import Forecast
 from optimizer.policies.forecast_tables import (
@@ -23,7 +24,6 @@ from optimizer.policies.forecast_tables import (
     unplaced_table,
     yearly_table,
 )
-from optimizer.policies.formats import number
 from optimizer.policies.markup import (
     Block,
     Figure,
@@ -39,8 +39,11 @@ def forecast_folder(forecast: Forecast) -> str:
     return f"{forecast.scenario.name}--{forecast.policy}"
 
 
-def write_forecast_report(forecast: Forecast, out: Path, *, figures: bool = True) -> list[Path]:
-    """Write one forecast's folder under `out`; returns the files written."""
+def write_forecast_report(
+    forecast: Forecast, out: Path, *, figures: bool = True, lang: str = "en"
+) -> list[Path]:
+    """Write one forecast's folder under `out` in a language; returns the files written."""
+    t = translator("policies", lang)
     folder = out / forecast_folder(forecast)
     yearly, regions = yearly_table(forecast), region_table(forecast)
     unplaced, shortages = unplaced_table(forecast), shortage_table(forecast)
@@ -55,13 +58,18 @@ def write_forecast_report(forecast: Forecast, out: Path, *, figures: bool = True
         written.append(folder / name)
     paths: dict[str, str] = {}
     if figures:
-        paths = _draw(forecast, folder / "figures")
+        paths = _draw(forecast, folder / "figures", t)
         written += [folder / p for p in paths.values()]
-    title = f"Forecast: {forecast.scenario.title} — {forecast.policy}"
-    blocks = [Heading(title, 1), *forecast_blocks(forecast, yearly, unplaced, shortages, paths)]
+    title = t("forecast.title", scenario=forecast.scenario.title, policy=_policy(forecast, t))
+    content = forecast_blocks(forecast, yearly, unplaced, shortages, paths, t)
+    blocks = [Heading(title, 1), *content]
     write_text_atomically(render_markdown(blocks), folder / "index.md")
-    write_text_atomically(render_html(blocks, title), folder / "index.html")
+    write_text_atomically(render_html(blocks, title, lang=t.lang.value), folder / "index.html")
     return [*written, folder / "index.md", folder / "index.html"]
+
+
+def _policy(forecast: Forecast, t: Translator) -> str:
+    return t("forecast.today") if forecast.policy == "today" else forecast.policy
 
 
 def forecast_blocks(
@@ -70,93 +78,86 @@ def forecast_blocks(
     unplaced: pd.DataFrame,
     shortages: pd.DataFrame,
     figures: dict[str, str],
+    t: Translator,
 ) -> list[Block]:
     """The report's content in order: unplaced first, then places, regions, method."""
     total = int(yearly["unplaced"].sum())
-    blocks: list[Block] = [Heading("Who is left without a lawful place")]
-    blocks.append(
-        Paragraph(
-            f"Over {number(len(yearly))} years, {number(total)} of "
-            f"{number(yearly['admissions'].sum())} "
-            "newly sentenced convicts find no place that the law allows them (right sex, age, "
-            "security level, criminal history, medical need) anywhere in the network."
-            + (
-                f" At worst {number(yearly['held_beyond_capacity'].max())} occupants of closed or "
-                "reduced facilities fit nowhere else and are held beyond capacity."
-                if yearly["held_beyond_capacity"].max() > 0
-                else ""
-            )
-        )
+    lead = t.plural(
+        "forecast.unplaced",
+        total,
+        years=t.number(len(yearly)),
+        admitted=t.number(int(yearly["admissions"].sum())),
     )
+    held = int(yearly["held_beyond_capacity"].max())
+    if held > 0:
+        lead += " " + t("forecast.held", held=t.number(held))
+    blocks: list[Block] = [Heading(t("unplaced.heading")), Paragraph(lead)]
     if total:
         by = unplaced.groupby(["sex", "security_level"])["unplaced"].sum().reset_index()
-        blocks.append(Table(by.sort_values("unplaced", ascending=False)))
+        blocks.append(Paragraph(t("forecast.by_group")))
+        blocks.append(Table(_formatted(by.sort_values("unplaced", ascending=False), t)))
         top = unplaced.groupby("home_region")["unplaced"].sum().sort_values(ascending=False)
-        blocks.append(Table(top.head(10).rename_axis("home region").reset_index()))
-    blocks.append(Heading("Year by year"))
-    blocks.append(
-        Paragraph(
-            "Distances are of convicts placed outside their home region only; free places are at "
-            "the end of each year."
-        )
-    )
-    blocks.append(Table(_formatted(yearly)))
-    for key, caption in (
-        ("occupancy", "Occupancy and places by security level, week by week."),
-        ("unplaced", "Convicts left without a lawful place, by year and level."),
-    ):
+        blocks.append(Paragraph(t("forecast.by_region")))
+        blocks.append(Table(_formatted(top.head(10).reset_index(), t)))
+    blocks.append(Heading(t("forecast.yearly.heading")))
+    blocks.append(Paragraph(t("forecast.yearly.note")))
+    blocks.append(Table(_formatted(yearly, t)))
+    for key in ("occupancy", "unplaced"):
         if key in figures:
-            blocks.append(Figure(figures[key], caption))
-    blocks.append(Heading("First year each region runs out of places of a kind"))
+            blocks.append(Figure(figures[key], t(f"figure.caption.{key}")))
+    blocks.append(Heading(t("forecast.short.heading")))
     short = shortages.dropna(subset=["first_year_full"])
     blocks.append(
-        Table(short) if len(short) else Paragraph("No region runs out within the horizon.")
+        Table(_formatted(short, t)) if len(short) else Paragraph(t("forecast.short.none"))
     )
-    blocks.append(Heading("Method and assumptions"))
-    blocks.append(Paragraph(_method(forecast)))
+    blocks.append(Heading(t("forecast.method.heading")))
+    blocks.append(Paragraph(_method(forecast, t)))
     return blocks
 
 
-def _formatted(table: pd.DataFrame) -> pd.DataFrame:
+_PLAIN_COLUMNS = ("year", "first_year_full", "sex", "security_level", "home_region", "region")
+
+
+def _formatted(table: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """Numbers as the locale writes them, column headings in the language."""
     out = table.copy()
     for column in out.columns:
-        if column != "year":
-            out[column] = [number(float(v)) for v in out[column]]
-    return out
+        if column not in _PLAIN_COLUMNS:
+            out[column] = [t.number(float(v)) if pd.notna(v) else "—" for v in out[column]]
+    return out.rename(columns={c: t(f"col.{c}") for c in out.columns})
 
 
-def _method(forecast: Forecast) -> str:
+def _method(forecast: Forecast, t: Translator) -> str:
     scenario = forecast.scenario
     notes = [
-        f"Seed {forecast.seed}; start {scenario.start.isoformat()}; "
-        f"{number(forecast.weeks)} weeks.",
-        f"Admissions {number(scenario.admissions.per_year)} a year (Poisson counts each week).",
-        "Each week: dated changes, releases at the end of each sentence, moves out of closed or "
-        "reduced facilities, then one allocation of the week's intake by the engine (home region "
-        "first) against that week's occupancy.",
-        "Today's occupants have no recorded remaining term: each gets a sentence drawn like an "
-        "admission's and a uniform share of it left to serve (an assumption).",
+        t(
+            "forecast.method",
+            seed=forecast.seed,
+            start=t.date(scenario.start),
+            weeks=t.number(forecast.weeks),
+            per_year=t.number(scenario.admissions.per_year),
+        )
     ]
     notes += [
-        f"Single-cell reconstruction from {r.date.isoformat()}: factor {r.factor:g} ({r.note})."
+        t("forecast.rebuild", date=t.date(r.date), factor=t.number(r.factor, 2), note=r.note)
         for r in scenario.reconstructions
     ]
     return " ".join(notes)
 
 
-def _draw(forecast: Forecast, folder: Path) -> dict[str, str]:
+def _draw(forecast: Forecast, folder: Path, t: Translator) -> dict[str, str]:
     import matplotlib
 
     matplotlib.use("Agg")
     folder.mkdir(parents=True, exist_ok=True)
     paths = {
-        "occupancy": save_figure(occupancy_figure(forecast), folder / "occupancy.png"),
-        "unplaced": save_figure(unplaced_figure(forecast), folder / "unplaced.png"),
+        "occupancy": save_figure(occupancy_figure(forecast, t), folder / "occupancy.png"),
+        "unplaced": save_figure(unplaced_figure(forecast, t), folder / "unplaced.png"),
     }
     return {k: str(Path(p).relative_to(folder.parent)) for k, p in paths.items()}
 
 
-def occupancy_figure(forecast: Forecast) -> Any:
+def occupancy_figure(forecast: Forecast, t: Translator) -> Any:
     """One panel per security level (own scale): places in force and occupants, by week."""
     import matplotlib.pyplot as plt
     from matplotlib.dates import DateFormatter, YearLocator
@@ -174,7 +175,12 @@ def occupancy_figure(forecast: Forecast) -> Any:
         axes.plot(
             dates, forecast.capacity[:, chosen].sum(axis=1), "--", color="#555", label="places"
         )
-        axes.plot(dates, forecast.occupancy[:, chosen].sum(axis=1), color="C0", label="occupants")
+        axes.plot(
+            dates,
+            forecast.occupancy[:, chosen].sum(axis=1),
+            color="C0",
+            label=t("figure.occupants"),
+        )
         axes.set_title(level, fontsize=10)
         axes.set_ylim(bottom=0)
         axes.grid(alpha=0.3)
@@ -185,15 +191,14 @@ def occupancy_figure(forecast: Forecast) -> Any:
         axes.set_visible(False)
     grid.flat[0].legend(fontsize=8, loc="lower left")
     for axes in grid[:, 0]:
-        axes.set_ylabel("convicts")
-    figure.suptitle(
-        f"{forecast.scenario.title} ({forecast.policy}): occupants and places by security level"
-    )
+        axes.set_ylabel(t("figure.convicts"))
+    names = {"scenario": forecast.scenario.title, "policy": _policy(forecast, t)}
+    figure.suptitle(t("figure.occupancy.title", **names))
     figure.tight_layout()
     return figure
 
 
-def unplaced_figure(forecast: Forecast) -> Any:
+def unplaced_figure(forecast: Forecast, t: Translator) -> Any:
     """Unplaced convicts per year, stacked by security level."""
     import matplotlib.pyplot as plt
 
@@ -209,10 +214,11 @@ def unplaced_figure(forecast: Forecast) -> Any:
     for level in table.columns:
         axes.bar(table.index, table[level], bottom=bottom, label=level)
         bottom += table[level].to_numpy()
-    axes.set_title(f"{forecast.scenario.title}, {forecast.policy}: convicts without a lawful place")
-    axes.set_xlabel("year")
-    axes.set_ylabel("convicts per year")
+    names = {"scenario": forecast.scenario.title, "policy": _policy(forecast, t)}
+    axes.set_title(t("figure.unplaced.title", **names))
+    axes.set_xlabel(t("figure.year"))
+    axes.set_ylabel(t("figure.per_year"))
     axes.grid(axis="y", alpha=0.3)
     if len(table.columns):
-        axes.legend(fontsize=8, title="security level")
+        axes.legend(fontsize=8, title=t("figure.level"))
     return figure

@@ -66,7 +66,29 @@ def test_forecast_writes_the_yearly_report_and_a_serial_sweep(
     sweep = pd.read_csv(out / "sweep.csv")
     assert list(sweep["seed"]) == [0, 1]
     printed = capsys.readouterr().out
-    assert "small under today:" in printed and "without a lawful place" in printed
+    assert "small under today's network:" in printed and "no lawful place" in printed
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "summary"),
+    [
+        ("ru", "Кто остаётся без законного места", "без законного места"),
+        ("kk", "Заңды орынсыз кім қалады", "заңды орынсыз қалады"),
+    ],
+)
+def test_forecast_speaks_russian_and_kazakh(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, heading: str, summary: str
+) -> None:
+    from cli.main import main
+
+    common = _files(tmp_path)
+    out = tmp_path / "forecast"
+    arguments = [str(tmp_path / "small.toml"), "--years", "1", "--out", str(out), *common]
+    assert main(["forecast", *arguments, "--lang", lang]) == 0
+    folder = out / "small--today"
+    assert (folder / "index.md").read_text(encoding="utf-8").splitlines()[2] == f"## {heading}"
+    assert f'<html lang="{lang}">' in (folder / "index.html").read_text(encoding="utf-8")
+    assert summary in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -63,6 +63,12 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
     population.add_argument(
         "--synthetic", action="store_true", help="use synthetic cohorts, not the population file"
     )
+    _add_run_options(parser)
+    command("benchmark")(_benchmark)
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The assumptions, the solver and the output: transport speed, releases, language."""
     parser.add_argument(
         "--km-per-day",
         type=float,
@@ -83,7 +89,6 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
     parser.add_argument(
         "--lang", choices=list(LANGUAGES), default="en", help="language of the summary"
     )
-    command("benchmark")(_benchmark)
 
 
 def _check_arguments(args: argparse.Namespace) -> None:

@@ -10,14 +10,14 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from cli import allocate, explain, policies, service, transfers
+from cli import allocate, explain, forecast, policies, service, transfers
 from optimizer.domain import InputError
 
 EXIT_BAD_INPUT = 2
 
 Handler = Callable[[argparse.Namespace], int]
 
-COMMAND_FAMILIES = (allocate, explain, transfers, policies, service)
+COMMAND_FAMILIES = (allocate, explain, transfers, policies, forecast, service)
 """Modules that add subcommands, each with `add_commands(subparsers, command)`; they keep heavy
 imports inside their handlers, so `placement --help` starts fast."""
 
@@ -29,6 +29,8 @@ EXTRAS = {
     "pydantic_settings": "api",
     "psycopg": "api",
     "matplotlib": "report",
+    "distributed": "sweep",
+    "dask": "sweep",
 }
 """Optional packages and the extra of this package that installs them."""
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from optimizer.policies import BenchmarkSettings, Policy
 
 from optimizer.domain import DistanceKind, InputError, Objective, Problem
+from optimizer.i18n import LANGUAGES
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -62,6 +63,12 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
     population.add_argument(
         "--synthetic", action="store_true", help="use synthetic cohorts, not the population file"
     )
+    _add_run_options(parser)
+    command("benchmark")(_benchmark)
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The assumptions, the solver and the output: transport speed, releases, language."""
     parser.add_argument(
         "--km-per-day",
         type=float,
@@ -79,7 +86,9 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
         "--time-limit", type=float, default=60.0, help="seconds, for the integer model"
     )
     parser.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
-    command("benchmark")(_benchmark)
+    parser.add_argument(
+        "--lang", choices=list(LANGUAGES), default="en", help="language of the summary"
+    )
 
 
 def _check_arguments(args: argparse.Namespace) -> None:
@@ -115,7 +124,7 @@ def _check_arguments(args: argparse.Namespace) -> None:
 def _benchmark(args: argparse.Namespace) -> int:
     from optimizer.data import read_facilities, read_regions
     from optimizer.policies import run_benchmark
-    from optimizer.policies.report import effect_sentences, write_report
+    from optimizer.policies.report import write_report
 
     _check_arguments(args)
     regions = read_regions(args.regions)
@@ -127,9 +136,35 @@ def _benchmark(args: argparse.Namespace) -> int:
     )
     sys.stderr.write("\n")
     write_report(result, args.out, figures=not args.no_figures)
-    lines = [s.replace("**", "") for s in effect_sentences(result, result.effects())]
-    sys.stdout.write("\n".join(lines) + f"\nReport written to {args.out / 'index.html'}.\n")
+    sys.stdout.write(summary_text(result, args.lang, args.out / "index.html") + "\n")
     return 0
+
+
+def summary_text(result: Any, lang: str, report: Path) -> str:
+    """Per mode and policy: the unplaced first, then the home share of placed convicts."""
+    from optimizer.i18n import translator
+
+    t = translator("policies", lang)
+    summary = result.summary()
+    means = summary.set_index(["mode", "policy", "metric"])["mean"]
+    lines = []
+    for mode in result.settings.modes:
+        for policy in result.policies:
+            unplaced = round(float(means[(mode.value, policy.name, "unplaced")]))
+            before = means[(mode.value, result.reference, "unplaced")]
+            lines.append(
+                t.plural(
+                    "summary.benchmark",
+                    unplaced,
+                    policy=policy.name,
+                    mode=mode.value,
+                    before=t.number(before),
+                    home=t.percent(means[(mode.value, policy.name, "home_share")]),
+                    home_before=t.percent(means[(mode.value, result.reference, "home_share")]),
+                )
+            )
+    lines.append(t("summary.benchmark.written", path=report))
+    return "\n".join(lines)
 
 
 def _read_policies(

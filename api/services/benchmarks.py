@@ -38,11 +38,14 @@ from optimizer.domain import InputError, Problem
 from optimizer.policies import Mode, Policy
 
 METRIC_FILES = {
+    "unplaced": "unplaced.csv",
+    "unplaced_by_group": "unplaced_by_group.csv",
     "summary": "metrics_summary.csv",
     "effects": "effects.csv",
     "metrics": "metrics.csv",
 }
-"""The report's metric tables, served as JSON: over seeds, each policy's effect, per run."""
+"""The report's metric tables, served as JSON: who is left without a lawful place first (per
+policy, then by sex, level and home region), then over seeds, each policy's effect, per run."""
 
 _MODES = {
     BenchmarkMode.STEADY_STATE: (Mode.STEADY,),

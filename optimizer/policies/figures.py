@@ -12,8 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from optimizer.data import DATA_DIR
 from optimizer.policies.benchmark import BenchmarkResult
 from optimizer.policies.maps import map_figure
+from optimizer.policies.rail_routes import RailMap
 from optimizer.policies.runs import Mode, PolicyRun
 
 FIGURE_DPI = 110
@@ -27,15 +29,18 @@ def draw_figures(result: BenchmarkResult, folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, str] = {}
     first = result.settings.seeds[0]
+    titles = {p.name: p.title for p in result.policies}
+    rail = RailMap.read(DATA_DIR)
     paths["home-share"] = save_figure(home_share_figure(result), folder / "home-share.png")
     for mode in result.settings.modes:
-        runs = [r for r in result.runs if r.mode is mode and r.seed == first]
+        every_seed = [r for r in result.runs if r.mode is mode]
         paths[f"distance-{mode.value}"] = save_figure(
-            distance_figure(runs, mode), folder / f"distance-{mode.value}.png"
+            distance_figure(every_seed, mode, titles), folder / f"distance-{mode.value}.png"
         )
-        for run in runs:
+        for run in (r for r in every_seed if r.seed == first):
             key = f"map-{mode.value}-{run.policy}"
-            paths[key] = save_figure(map_figure(run, result.regions), folder / f"{key}.png")
+            figure = map_figure(run, result.regions, rail, titles.get(run.policy))
+            paths[key] = save_figure(figure, folder / f"{key}.png")
     return {k: str(Path(p).relative_to(folder.parent)) for k, p in paths.items()}
 
 
@@ -50,22 +55,47 @@ def save_figure(figure: Any, path: Path) -> str:
     return str(path)
 
 
-def distance_figure(runs: Sequence[PolicyRun], mode: Mode) -> Any:
-    """Cumulative share of placed convicts by distance from home, one step line per run."""
+DISTANCE_AXIS_KM = 1000.0
+"""The distance axis stops here, where most placements lie; the tail is noted per curve."""
+
+_LINE_STYLES = ("-", "--", "-.", ":")
+
+
+def distance_figure(
+    runs: Sequence[PolicyRun], mode: Mode, titles: dict[str, str] | None = None
+) -> Any:
+    """Cumulative share of placed convicts by distance from home, one line per policy over
+    every seed's runs (the same seeds as the tables), up to 1,000 km with the tail noted."""
     import matplotlib.pyplot as plt
 
+    titles = titles or {}
     figure, axes = plt.subplots(figsize=(8, 4.5))
-    for run in runs:
-        km = np.sort(run.distance_km[run.facility_of >= 0])
+    names = list(dict.fromkeys(run.policy for run in runs))
+    for index, name in enumerate(names):
+        mine = [r for r in runs if r.policy == name]
+        km = np.sort(np.concatenate([r.distance_km[r.facility_of >= 0] for r in mine]))
         if len(km) == 0:
             continue
-        axes.step(km, np.arange(1, len(km) + 1) / len(km), where="post", label=run.policy)
-    axes.axvline(1000, color="#888", linestyle=":", linewidth=1)
-    axes.set_xlabel("distance from home, km")
+        beyond = float((km > DISTANCE_AXIS_KM).mean())
+        unplaced = sum(int((r.facility_of < 0).sum()) for r in mine) / len(mine)
+        label = f"{titles.get(name, name)}: {100 * beyond:.1f}% beyond {DISTANCE_AXIS_KM:,.0f} km"
+        if unplaced:
+            label += f", {unplaced:,.0f} unplaced per seed (not shown)"
+        axes.step(
+            km,
+            np.arange(1, len(km) + 1) / len(km),
+            where="post",
+            label=label,
+            linestyle=_LINE_STYLES[index % len(_LINE_STYLES)],
+            linewidth=1.6,
+        )
+    axes.set_xlim(0, DISTANCE_AXIS_KM)
+    axes.set_ylim(0, 1.01)
+    axes.set_xlabel("distance from home, km (axis stops at 1,000 km; the tail is in the legend)")
     axes.set_ylabel("share of placed convicts within")
-    axes.set_title(f"Distance from home ({mode.value})")
+    axes.set_title(f"Distance from home of placed convicts ({mode.value}, all seeds)")
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=8, loc="lower right")
+    axes.legend(fontsize=7, loc="lower right")
     return figure
 
 
@@ -77,6 +107,7 @@ def home_share_figure(result: BenchmarkResult) -> Any:
     part = summary[summary["metric"] == "home_share"]
     modes = list(result.settings.modes)
     names = [p.name for p in result.policies]
+    labels = [p.title for p in result.policies]
     figure, axes = plt.subplots(figsize=(8, 0.6 + 0.45 * len(names) * len(modes)))
     height = 0.8 / max(len(modes), 1)
     for k, mode in enumerate(modes):
@@ -93,7 +124,9 @@ def home_share_figure(result: BenchmarkResult) -> Any:
             label=mode.value,
             capsize=3,
         )
-    axes.set_yticks(np.arange(len(names)) + height * (len(modes) - 1) / 2, names, fontsize=8)
+    axes.set_yticks(np.arange(len(names)) + height * (len(modes) - 1) / 2, labels, fontsize=8)
+    seeds = len(result.settings.seeds)
+    axes.set_title(f"Share of placed convicts in their home region (95% interval, {seeds} seeds)")
     axes.invert_yaxis()
     axes.set_xlabel("placed in the home region, %")
     axes.grid(axis="x", alpha=0.3)

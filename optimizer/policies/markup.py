@@ -69,10 +69,11 @@ def _markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([header, rule, *rows])
 
 
-def render_html(blocks: Sequence[Block], title: str) -> str:
+def render_html(blocks: Sequence[Block], title: str, *, lang: str = "en") -> str:
+    """The page, its `lang` the language it is written in."""
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{html.escape(lang)}"><head><meta charset="utf-8">',
         f"<title>{html.escape(title)}</title>",
         "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.45}"
         "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}"

@@ -2,7 +2,9 @@
 
 Everything written is computed from a `BenchmarkResult`; no figure is typed in. The folder:
 
-    index.md, index.html      the comparison, the reforms' effects, the method
+    index.md, index.html      who is left unplaced, the comparison, the effects, the method
+    unplaced.csv              unplaced convicts per (mode, policy) over seeds
+    unplaced_by_group.csv     unplaced per (mode, policy, sex, level, home region), mean
     metrics.csv               one row per (mode, policy, seed), one column per metric
     metrics_summary.csv       mean and 95% t-interval over seeds per (mode, policy, metric)
     metrics_by_region.csv     one row per (mode, policy, seed, home region)
@@ -34,6 +36,14 @@ from optimizer.policies.markup import (
 )
 from optimizer.policies.policy import Policy
 from optimizer.policies.runs import Mode
+from optimizer.policies.truth import (
+    losing_blocks,
+    sharing_blocks,
+    today_blocks,
+    truth_blocks,
+    unplaced_breakdown,
+    unplaced_overview,
+)
 
 Column = tuple[str, str, Callable[[float], str]]
 """A metric, its column heading, and its number format."""
@@ -72,6 +82,8 @@ def write_report(result: BenchmarkResult, out: Path | str, *, figures: bool = Tr
         write_csv_atomically(table, out / name)
         written.append(out / name)
 
+    csv("unplaced.csv", unplaced_overview(result))
+    csv("unplaced_by_group.csv", unplaced_breakdown(result))
     csv("metrics.csv", result.metrics)
     csv("metrics_summary.csv", result.summary())
     csv("metrics_by_region.csv", result.by_region)
@@ -92,9 +104,12 @@ def write_report(result: BenchmarkResult, out: Path | str, *, figures: bool = Tr
 def report_blocks(result: BenchmarkResult, figures: dict[str, str]) -> list[Block]:
     """The report's content, in order; `figures` maps figure keys to relative paths."""
     summary = result.summary()
-    blocks: list[Block] = [Paragraph(_intro(result))]
+    blocks: list[Block] = [*truth_blocks(result), Paragraph(_intro(result))]
+    blocks += today_blocks(result)
     blocks.append(Heading("Effect of each policy against the reference"))
     blocks += [Paragraph(s) for s in effect_sentences(result, result.effects())]
+    blocks += losing_blocks(result)
+    blocks += sharing_blocks(result)
     if "home-share" in figures:
         blocks.append(
             Figure(
@@ -276,7 +291,7 @@ _SENTENCE_METRICS = ("home_share", "total_km", "mean_km", "unplaced")
 
 
 def _effect_sentence(policy: str, mode: Mode, effect: dict[str, dict[str, float]]) -> str:
-    """The sentence of one policy in one mode, from its rows of the effects table."""
+    """The sentence of one policy in one mode: unplaced first, then what placed convicts get."""
     home, total = effect["home_share"], effect["total_km"]
     mean, unplaced = effect["mean_km"], effect["unplaced"]
     home_interval = _interval_text(
@@ -285,15 +300,22 @@ def _effect_sentence(policy: str, mode: Mode, effect: dict[str, dict[str, float]
     total_interval = _interval_text(
         total["change_ci_low"], total["change_ci_high"], lambda v: signed(v, number)
     )
+    more = unplaced["value"] - unplaced["reference"]
+    verdict = (
+        f" This is not an improvement: {number(more)} more convicts have no lawful place, and "
+        "the distances below leave them out."
+        if more > 0
+        else ""
+    )
     return (
-        f"**{policy}** ({mode.value}): the share of placed convicts in their home "
-        f"region goes from {percent(home['reference'])} to {percent(home['value'])} "
-        f"({signed(home['change'], _points)}{home_interval}); the total distance from home "
-        f"goes from {number(total['reference'])} km to {number(total['value'])} km "
-        f"({signed(total['relative'], _percent_change)}, {signed(total['change'], number)} km"
-        f"{total_interval}); the mean distance from {number(mean['reference'])} km to "
-        f"{number(mean['value'])} km; unplaced convicts from "
-        f"{number(unplaced['reference'])} to {number(unplaced['value'])}."
+        f"**{policy}** ({mode.value}): convicts without a lawful place go from "
+        f"{number(unplaced['reference'])} to {number(unplaced['value'])}.{verdict} Among placed "
+        f"convicts, the share in their home region goes from {percent(home['reference'])} to "
+        f"{percent(home['value'])} ({signed(home['change'], _points)}{home_interval}); their "
+        f"total distance from home goes from {number(total['reference'])} km to "
+        f"{number(total['value'])} km ({signed(total['relative'], _percent_change)}, "
+        f"{signed(total['change'], number)} km{total_interval}); their mean distance from "
+        f"{number(mean['reference'])} km to {number(mean['value'])} km."
     )
 
 
@@ -369,5 +391,7 @@ def _method_notes(result: BenchmarkResult) -> tuple[str, ...]:
             "the exact integer model, which does not scale to a population; it moves few convicts."
         ),
         "Intervals: 95% two-sided Student t over seeds (n/a with one seed); policy differences "
-        "are computed per seed, then averaged.",
+        "are computed per seed, then averaged. In steady state seed 0 is today's population "
+        "and the other seeds resample it, so the intervals cover sampling of the population "
+        "only: not the estimated capacities, which are the larger uncertainty.",
     )

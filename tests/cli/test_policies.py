@@ -51,7 +51,8 @@ def test_cli_writes_a_report_and_rejects_a_bad_policy(
         == 0
     )
     assert (out / "index.md").is_file() and (out / "metrics.csv").is_file()
-    assert "merge (steady-state): the share of placed convicts" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "merge (steady-state): 0 convicts without a lawful place (reference 0)" in printed
 
     (tmp_path / "bad.toml").write_text(
         '[[capacity]]\nlevels = ["medium"]\nfactor = -1\n', encoding="utf-8"

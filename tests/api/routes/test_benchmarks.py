@@ -128,6 +128,12 @@ def test_a_job_is_queued_runs_with_progress_and_reports(
     }
     assert {e["policy"] for e in metrics["effects"]} == {"merged"}
     assert {s["metric"] for s in metrics["summary"]} >= {"home_share", "mean_km"}
+    assert list(metrics)[1:3] == ["unplaced", "unplaced_by_group"], "who is unplaced comes first"
+    assert {(u["mode"], u["policy"]) for u in metrics["unplaced"]} == {
+        ("flow", "baseline"),
+        ("flow", "merged"),
+    }
+    assert markdown.text.index("Who is left without a lawful place") < markdown.text.index(" km")
 
 
 def test_the_report_stays_in_the_services_data_directory(

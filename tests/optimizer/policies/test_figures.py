@@ -26,12 +26,18 @@ def test_draw_figures_names_every_figure_relative_to_the_report(
         assert (tmp_path / path).read_bytes()[:4] == b"\x89PNG"
 
 
-def test_distance_figure_draws_one_line_per_run_and_saves_atomically(
+def test_distance_figure_draws_one_line_per_policy_over_all_seeds_and_saves_atomically(
     tmp_path: Path, merger_benchmark: BenchmarkResult
 ) -> None:
-    runs = [r for r in merger_benchmark.runs if r.mode is Mode.FLOW and r.seed == 0]
-    figure = distance_figure(runs, Mode.FLOW)
-    assert len(figure.axes[0].get_lines()) == len(runs) + 1, "one per run and the 1,000 km mark"
+    runs = [r for r in merger_benchmark.runs if r.mode is Mode.FLOW]
+    titles = {"baseline": "Today's network", "merge-medium-maximum": "Merged"}
+    figure = distance_figure(runs, Mode.FLOW, titles)
+    axes = figure.axes[0]
+    assert len(axes.get_lines()) == 2, "one line per policy, every seed pooled"
+    legend = [t.get_text() for t in axes.get_legend().get_texts()]
+    assert legend[0].startswith("Today's network: ") and "beyond 1,000 km" in legend[0]
+    assert axes.get_xlim() == (0.0, 1000.0)
+    assert axes.get_title()
     written = save_figure(figure, tmp_path / "d.png")
     assert written == str(tmp_path / "d.png")
     assert [p.name for p in tmp_path.iterdir()] == ["d.png"], "no temporary file left"

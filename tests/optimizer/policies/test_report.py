@@ -44,8 +44,7 @@ def test_report_states_the_mergers_effect_computed_from_the_metrics(
     before = percent(metrics.loc["baseline"].mean())
     after = percent(metrics.loc["merge-medium-maximum"].mean())
     sentence = (
-        "**merge-medium-maximum** (steady-state): the share of placed convicts in their home "
-        f"region goes from {before} to {after}"
+        f"Among placed convicts, the share in their home region goes from {before} to {after}"
     )
     assert sentence in text
     assert "<table>" in (tmp_path / "index.html").read_text(encoding="utf-8")
@@ -62,6 +61,8 @@ def test_without_figures_the_report_has_its_tables_and_text_only(
         "metrics.csv",
         "metrics_by_region.csv",
         "metrics_summary.csv",
+        "unplaced.csv",
+        "unplaced_by_group.csv",
     ]
     assert not (tmp_path / "figures").exists()
 
@@ -71,11 +72,17 @@ def test_blocks_follow_the_modes_and_cite_only_the_figures_given(
 ) -> None:
     blocks = report_blocks(merger_benchmark, {"distance-flow": "figures/distance-flow.png"})
     headings = [b.text for b in blocks if isinstance(b, Heading)]
-    assert headings[0] == "Effect of each policy against the reference"
-    assert headings[1].startswith("Steady state") and headings[2].startswith("Flow: 2 weekly")
+    assert headings[:4] == [
+        "Who is left without a lawful place",
+        "Effect of each policy against the reference",
+        "Regions that lose",
+        "First-time and repeat convicts",
+    ]
+    assert headings[4].startswith("Steady state") and headings[5].startswith("Flow: 2 weekly")
     assert headings[-2:] == ["Policies", "Method"]
     assert [b.path for b in blocks if isinstance(b, Figure)] == ["figures/distance-flow.png"]
-    assert sum(isinstance(b, Table) for b in blocks) == 7, "3 per mode, 1 more for flow"
+    extra = len(blocks) - len([b for b in blocks if not isinstance(b, Table)])
+    assert extra >= 7, "3 tables per mode, 1 more for flow, and the truth-first tables"
 
 
 def test_comparison_table_has_a_row_per_policy_and_na_for_a_missing_metric(

@@ -23,9 +23,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from optimizer.allocation import case_flow
+import optimizer.allocation.case_flow as case_flow
 from optimizer.allocation.blocks import (
     ClassBlock,
+    IndexArray,
     IntArray,
     arc_capacities,
     class_blocks,
@@ -110,9 +111,7 @@ def solve(
     """Allocate validated convicts to validated facilities, optimally."""
     options = options or SolveOptions()
     distances = distances or distance_source(options.distance)
-    classes, class_of = code_classes(convicts)
-    cases = shared_cases(convicts)
-    groups, group_of = group_interchangeable(convicts, class_of, cases)
+    classes, class_of, cases, groups, group_of = _classes_and_groups(convicts)
     allowed = eligibility(classes, facilities)
     free = (facilities["capacity"] - facilities["occupied"]).to_numpy(np.int64)
     blocks = class_blocks(groups, len(classes), allowed, facilities, distances)
@@ -130,24 +129,15 @@ def solve(
     separated = Separated(facility_of, True, "min-cost-flow", 0)
     found: Potentials | None = relaxed
     if cases is not None and co_defendants_share(cases, facility_of):
-        # The facility potentials no longer describe a flow with case nodes: the explanations
-        # then give their figures without them.
-        found = None
-        if sum(b.cost.size for b in blocks) <= case_flow.CASE_FLOW_ARC_LIMIT:
-            blocks, unplaced = case_flow.solve_with_case_nodes(
-                problem, case_flow.case_index(groups)
-            )
-            separated = Separated(
-                disaggregate(blocks, unplaced, group_of), True, "min-cost-flow", 0
-            )
-        else:
-            relaxation = Relaxation.of(problem, unplaced, relaxed, facility_of, facilities)
-            separated = solve_with_separation(problem, groups, group_of, cases, options, relaxation)
+        found = None  # facility potentials do not describe a flow with co-defendants apart
+        relaxation = Relaxation.of(problem, unplaced, relaxed, facility_of, facilities)
+        blocks, separated = _separate(problem, groups, group_of, cases, options, relaxation)
     facility_of, optimal, method = separated.facility_of, separated.optimal, separated.method
     distance_m = convict_distances(blocks, groups, group_of, facility_of)
     used = np.bincount(facility_of[facility_of >= 0], minlength=len(facilities)).astype(np.int64)
+    left = free - used
     placements = _placements_table(
-        convicts, facilities, facility_of, distance_m, allowed, class_of, free - used, cases
+        convicts, facilities, facility_of, distance_m, allowed, class_of, left, cases
     )
     solution = Solution(
         convicts=convicts,
@@ -172,6 +162,33 @@ def solve(
     if not optimal:
         solution.gap_to_bound = split_cost(separated.gap, solution)
     return solution
+
+
+def _classes_and_groups(
+    convicts: pd.DataFrame,
+) -> tuple[pd.DataFrame, IndexArray, pd.Series | None, pd.DataFrame, IndexArray]:
+    """Convict classes, shared cases and groups of interchangeable convicts."""
+    classes, class_of = code_classes(convicts)
+    cases = shared_cases(convicts)
+    groups, group_of = group_interchangeable(convicts, class_of, cases)
+    return classes, class_of, cases, groups, group_of
+
+
+def _separate(
+    problem: FlowProblem,
+    groups: pd.DataFrame,
+    group_of: IndexArray,
+    cases: pd.Series,
+    options: SolveOptions,
+    relaxation: Relaxation,
+) -> tuple[list[ClassBlock], Separated]:
+    """Co-defendants apart: inside the flow with case nodes, or on instances too large for
+    that, by the repair and the integer model. Returns the blocks holding the final flows."""
+    if sum(b.cost.size for b in problem.blocks) > case_flow.CASE_FLOW_ARC_LIMIT:
+        separated = solve_with_separation(problem, groups, group_of, cases, options, relaxation)
+        return problem.blocks, separated
+    blocks, unplaced = case_flow.solve_with_case_nodes(problem, case_flow.case_index(groups))
+    return blocks, Separated(disaggregate(blocks, unplaced, group_of), True, "min-cost-flow", 0)
 
 
 def split_cost(cost: float, solution: Solution) -> tuple[int, int, int]:

@@ -83,10 +83,10 @@ def _draw_geometry(axes: Any, regions: pd.DataFrame) -> None:
         lon, lat = zip(*ring, strict=True)
         axes.plot(lon, lat, color="#444", linewidth=1.2, zorder=1)
     names = regions.set_index("region")["name"].to_dict()
-    for code, (lon, lat) in geometry.region_label_points().items():
+    for code, point in geometry.region_label_points().items():
         axes.annotate(
             names.get(code, code),
-            (lon, lat),
+            point,
             ha="center",
             va="center",
             fontsize=6.5,

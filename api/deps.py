@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from api.auth import Principal, Role, TokenVerifier
 from api.db import Store
-from api.errors import ForbiddenError, UnauthorizedError
+from api.errors import (
+    FORBIDDEN,
+    INVALID_TOKEN,
+    NOT_AUTHENTICATED,
+    ForbiddenError,
+    UnauthorizedError,
+)
 from api.settings import Settings
 
 bearer = HTTPBearer(
@@ -55,26 +61,34 @@ async def get_principal(
     thread.
     """
     if credentials is None:
-        raise UnauthorizedError("Not authenticated")
+        raise UnauthorizedError(NOT_AUTHENTICATED)
     verifier: TokenVerifier = request.app.state.tokens
     principal = verifier.cached(credentials.credentials)
     if principal is None:
         principal = await run_in_threadpool(verifier.principal, credentials.credentials)
     if principal is None:
-        raise UnauthorizedError("Invalid token")
+        raise UnauthorizedError(INVALID_TOKEN)
     return principal
 
 
-def require(*roles: Role) -> Callable[[Principal], Coroutine[None, None, Principal]]:
-    """A dependency admitting the given roles and `admin`; 403 for any other role."""
-    admitted = {*roles, Role.ADMIN}
+class RoleCheck:
+    """A dependency admitting the given roles and `admin`; 403 for any other role.
 
-    async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
-        if principal.role not in admitted:
-            raise ForbiddenError("Not permitted for this role")
+    `admitted_roles` is public: `api.guard` checks it before a request's body is read.
+    """
+
+    def __init__(self, *roles: Role) -> None:
+        self.admitted_roles = frozenset({*roles, Role.ADMIN})
+
+    async def __call__(self, principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.role not in self.admitted_roles:
+            raise ForbiddenError(FORBIDDEN)
         return principal
 
-    return check
+
+def require(*roles: Role) -> RoleCheck:
+    """A dependency admitting the given roles and `admin`; 403 for any other role."""
+    return RoleCheck(*roles)
 
 
 AnyRole = Annotated[Principal, Depends(require(*Role))]

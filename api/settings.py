@@ -19,6 +19,11 @@ MAX_BATCH_CONVICTS = 50_000
 """Largest batch one run accepts; a larger one is answered with 413."""
 
 
+MAX_BODY_BYTES = 40 * 1024 * 1024
+"""Largest request body: a 50,000-convict batch as JSON is about 12 MB, a CSV upload at most
+`max_upload_bytes` (32 MiB) plus its multipart framing."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PLACEMENT_", populate_by_name=True, extra="ignore"
@@ -31,6 +36,14 @@ class Settings(BaseSettings):
     )
     max_batch_convicts: int = Field(default=MAX_BATCH_CONVICTS, gt=0)
     max_upload_bytes: int = Field(default=32 * 1024 * 1024, gt=0, description="largest CSV upload")
+    max_body_bytes: int = Field(
+        default=MAX_BODY_BYTES,
+        gt=0,
+        description=(
+            "largest request body on any route (413 above it, by Content-Length before reading "
+            "or as soon as a streamed body passes it)"
+        ),
+    )
     regions_path: Path | None = Field(
         default=None, description="regions CSV to seed from (default: bundled)"
     )

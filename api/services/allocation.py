@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from api import audit, store
 from api.canonical import json_text, jsonable, sha256
 from api.db import now, writing
-from api.errors import IdempotencyMismatchError
+from api.errors import IDEMPOTENCY_MISMATCH, IdempotencyMismatchError
 from api.services.run_requests import RunRequest
 from api.status import RunStatus
 from api.tables import RunRow
@@ -205,7 +205,7 @@ def _created_payload(solved: SolvedRun, request: RunRequest) -> dict[str, Any]:
 def _earlier_run(*, session: Session, key: str, digest: str) -> RunRow | None:
     earlier = store.find_run_by_key(session=session, idempotency_key=key)
     if earlier is not None and earlier.request_digest != digest:
-        raise IdempotencyMismatchError("Idempotency-Key was already used with a different request")
+        raise IdempotencyMismatchError(IDEMPOTENCY_MISMATCH)
     return earlier
 
 

@@ -51,7 +51,7 @@ from api.store.runs import (
     list_placements,
     list_runs,
 )
-from api.store.tokens import add_token, find_token
+from api.store.tokens import add_token, delete_tokens, find_token
 from api.store.transfers import (
     add_transfer_request,
     get_transfer_request,
@@ -75,6 +75,7 @@ __all__ = [
     "add_transfer_request",
     "change_occupancy",
     "commit_run",
+    "delete_tokens",
     "find_run_by_key",
     "find_token",
     "get_benchmark_job",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///placement.sqlite3"
@@ -75,3 +75,38 @@ class Settings(BaseSettings):
     benchmark_workers: int = Field(
         default=1, ge=1, le=8, description="benchmark jobs run at the same time"
     )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "the audit checkpoints' HMAC key as hex (PLACEMENT_AUDIT_KEY); else the key file"
+        ),
+    )
+    audit_key_path: Path | None = Field(
+        default=None,
+        description=(
+            "file of audit keys, one hex key a line, the first signing (default: audit.key in "
+            "the service's data directory, made on first start); keep it away from the store"
+        ),
+    )
+    audit_checkpoint_path: Path | None = Field(
+        default=None,
+        description=(
+            "append-only file of signed audit checkpoints (default: audit-checkpoints.jsonl in "
+            "the service's data directory); keep it, and its backups, apart from the store's"
+        ),
+    )
+    keep_uncommitted_runs_days: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "days an uncommitted run is kept; older ones are deleted at start and daily "
+            "(committed runs are kept for good)"
+        ),
+    )
+
+    def audit_paths(self) -> tuple[Path, Path]:
+        """The audit key file and the checkpoint file, defaults resolved."""
+        return (
+            self.audit_key_path or self.service_data_dir / "audit.key",
+            self.audit_checkpoint_path or self.service_data_dir / "audit-checkpoints.jsonl",
+        )

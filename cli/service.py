@@ -64,6 +64,7 @@ def _settings(args: argparse.Namespace) -> Any:
 def _serve(args: argparse.Namespace) -> int:
     import os
 
+    from api.audit_anchor import AnchorError
     from api.db import StoreUnavailable
     from api.services.benchmarks import fail_unfinished_benchmarks
     from api.services.setup import open_store
@@ -76,7 +77,7 @@ def _serve(args: argparse.Namespace) -> int:
     # benchmark jobs that a stopped service left unfinished will never finish.
     try:
         opened = open_store(settings)
-    except StoreUnavailable as error:
+    except (StoreUnavailable, AnchorError) as error:
         sys.stderr.write(f"placement: {error}\n")
         return 2
     try:
@@ -136,6 +137,7 @@ def _log_config(log_format: str) -> dict[str, Any]:
 def _token(args: argparse.Namespace) -> int:
     import getpass
 
+    from api.audit_anchor import AnchorError
     from api.auth import Role
     from api.db import StoreUnavailable
     from api.services.setup import open_store
@@ -147,7 +149,7 @@ def _token(args: argparse.Namespace) -> int:
         return 2
     try:
         opened = open_store(_settings(args))
-    except StoreUnavailable as error:
+    except (StoreUnavailable, AnchorError) as error:
         sys.stderr.write(f"placement: {error}\n")
         return 2
     actor = f"operator:{getpass.getuser()}"

@@ -82,6 +82,10 @@ def test_runs_commits_and_corrections_are_logged_in_order(
         "first_bad_sequence": None,
         "problem": None,
         "last_digest": logged[-1]["entry_digest"],
+        "anchored_sequence": 5,
+        "unanchored_entries": 0,
+        "state_checked": True,
+        "state_problems": [],
     }
 
 
@@ -146,6 +150,10 @@ def test_an_edited_payload_is_found(
         "first_bad_sequence": 3,
         "problem": "the payload does not match its digest",
         "last_digest": entries(client, as_role)[1]["entry_digest"],
+        "anchored_sequence": 2,
+        "unanchored_entries": 0,
+        "state_checked": False,
+        "state_problems": [],
     }
 
 
@@ -196,7 +204,7 @@ def test_a_cut_tail_is_found(app: FastAPI, client: TestClient, as_role: Any, his
         False,
         4,
         5,
-        "the log ends before the last entry recorded in its head",
+        "entries after 4 are missing",
     )
 
 

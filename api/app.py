@@ -30,6 +30,7 @@ from api.routes import (
     transfer_requests,
 )
 from api.services.benchmark_runner import BenchmarkRunner
+from api.services.retention import RetentionSweeper
 from api.services.setup import open_store
 from api.settings import Settings
 from api.store import read_network
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store.sessions, settings.service_data_dir / "benchmarks", settings.benchmark_workers
     )
 
+    sweeper = RetentionSweeper(store.sessions, settings.keep_uncommitted_runs_days)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.worker_threads:
@@ -76,7 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         runner.start()
+        sweeper.start()
         yield
+        sweeper.close()
         runner.close()
         store.close()
 

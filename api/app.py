@@ -12,9 +12,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api.auth import TokenVerifier
+from api.deps import reject_unknown_query
 from api.error_handlers import add_error_handlers
 from api.guard import RequestGuard
 from api.middleware import RouteAccessLog
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query)],
         **_without_telemetry(),
     )
     app.state.settings = settings

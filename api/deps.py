@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -16,10 +17,12 @@ from api.errors import (
     FORBIDDEN,
     INVALID_TOKEN,
     NOT_AUTHENTICATED,
+    UNKNOWN_QUERY,
     ForbiddenError,
     UnauthorizedError,
 )
 from api.settings import Settings
+from optimizer.domain import InputError, Problem
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -109,3 +112,33 @@ TransferReader = Annotated[Principal, Depends(require(Role.REVIEWER, Role.AUDITO
 """Reads transfer requests, their reviews and decisions."""
 Analyst = Annotated[Principal, Depends(require(Role.ANALYST))]
 """Runs transfer campaigns and policy benchmarks."""
+
+
+_QUERY_NAMES: dict[int, frozenset[str]] = {}
+
+
+async def reject_unknown_query(request: Request) -> None:
+    """422 for a query parameter the route does not take: a misspelt filter must not be
+    silently ignored (the list would look filtered and is not)."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    names = _QUERY_NAMES.get(id(route))
+    if names is None:
+        names = frozenset(_query_names(dependant))
+        _QUERY_NAMES[id(route)] = names
+    unknown = sorted(set(request.query_params) - names)
+    if unknown:
+        raise InputError(
+            [Problem("request", None, "query", UNKNOWN_QUERY.format(name=n)) for n in unknown]
+        )
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= _query_names(dependency)
+    return names

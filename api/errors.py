@@ -15,6 +15,7 @@ UPLOAD_TOO_LARGE = "Upload exceeds the limit of {limit} bytes"
 IDEMPOTENCY_MISMATCH = "Idempotency-Key was already used with a different request"
 UNREADABLE_BODY = "The request body could not be read: {reason}"
 INTERNAL_ERROR = "Internal server error"
+UNKNOWN_QUERY = "unknown query parameter {name!r}"
 POLICY_CHANGES_NOTHING = (
     "the policy changes nothing; name the bundled policy 'baseline' to compare with today"
 )

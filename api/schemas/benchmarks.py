@@ -7,10 +7,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from api.db import utc
-from api.schemas.common import RequestModel, no_nul_anywhere
+from api.schemas.common import Count, RequestModel, no_nul_anywhere
 from api.status import BenchmarkStatus
 from api.tables import BenchmarkJobRow
 from optimizer.domain import DistanceKind, Objective
@@ -52,9 +52,9 @@ class BenchmarkCreate(RequestModel):
     )
 
     policies: list[PolicyName | dict[str, Any]] = Field(min_length=1, max_length=10)
-    seeds: StrictInt = Field(default=3, ge=1, le=10, description="seeds 0..n-1")
-    weeks: StrictInt = Field(default=52, ge=0, le=104, description="weeks of the flow run")
-    batch: StrictInt = Field(default=600, ge=1, le=5000, description="new convicts per week")
+    seeds: Count = Field(default=3, ge=1, le=10, description="seeds 0..n-1")
+    weeks: Count = Field(default=52, ge=0, le=104, description="weeks of the flow run")
+    batch: Count = Field(default=600, ge=1, le=5000, description="new convicts per week")
     mode: BenchmarkMode = BenchmarkMode.BOTH
     distance: DistanceKind = DistanceKind.GREAT_CIRCLE
     objective: Objective = Objective.HOME_FIRST

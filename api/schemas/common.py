@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 Scalar = str | int | float | bool | None
 
@@ -44,11 +44,22 @@ def no_nul_anywhere(value: Any) -> Any:
     return value
 
 
+def _number_not_text_or_flag(value: Any) -> Any:
+    if isinstance(value, bool | str):
+        raise ValueError("must be a number, not text or true/false")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_number_not_text_or_flag)]
+"""An integer in a request body: a JSON number with no fraction (`7` or `7.0`, as JSON Schema's
+`integer` allows), never `true` or `"7"`."""
+
+
 class RequestModel(BaseModel):
     """A request body: unknown fields refused, every text checked once (`no_nul`).
 
-    Numbers and flags are declared strict field by field (`StrictInt`, `StrictBool`): `true`
-    is not an occupancy and `"7"` is not a count.
+    Numbers and flags are declared strict field by field (`Count`, `StrictBool`): `true` is not
+    an occupancy and `"7"` is not a count.
     """
 
     model_config = ConfigDict(extra="forbid")

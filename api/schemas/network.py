@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import RequestModel
+from api.schemas.common import Count, RequestModel
 from api.tables import FacilityRow, RegionRow
 from optimizer.domain import AgeCategory, SecurityLevel, Sex
 
@@ -119,6 +119,6 @@ class OccupancyUpdate(RequestModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"occupied": 512}]})
 
-    occupied: StrictInt = Field(
+    occupied: Count = Field(
         ge=0, le=10_000_000, description="convicts now held; at most the capacity"
     )

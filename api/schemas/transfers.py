@@ -7,10 +7,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from api.db import utc
-from api.schemas.common import Language, RequestModel
+from api.schemas.common import Count, Language, RequestModel
 from api.status import TransferStatus
 from api.tables import TransferRequestRow
 from optimizer.domain import DistanceKind
@@ -163,8 +163,8 @@ class TransferCampaignCreate(RequestModel):
 
     distance: DistanceKind = DistanceKind.GREAT_CIRCLE
     include_moves: StrictBool = False
-    moves_offset: StrictInt = Field(default=0, ge=0, le=2**31 - 1)
-    moves_limit: StrictInt = Field(default=1000, ge=1, le=10_000)
+    moves_offset: Count = Field(default=0, ge=0, le=2**31 - 1)
+    moves_limit: Count = Field(default=1000, ge=1, le=10_000)
 
 
 class TransferCampaignPublic(BaseModel):

@@ -72,7 +72,7 @@ def test_a_lone_surrogate_anywhere_is_422(
     assert SURROGATE in response.json()["detail"][0]["message"]
 
 
-@pytest.mark.parametrize("occupied", ["true", '"7"', "7.0", "null"])
+@pytest.mark.parametrize("occupied", ["true", '"7"', "7.5", "null"])
 def test_occupancy_takes_only_an_integer(client: TestClient, as_role: Any, occupied: str) -> None:
     before = client.get("/facilities/F001", headers=as_role(Role.ADMIN)).json()["occupied"]
     body = '{"occupied": ' + occupied + "}"

@@ -51,7 +51,9 @@ def test_cli_writes_a_report_and_rejects_a_bad_policy(
         == 0
     )
     assert (out / "index.md").is_file() and (out / "metrics.csv").is_file()
-    assert "merge (steady-state): the share of placed convicts" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "merge (steady-state): the share of placed convicts" in captured.out
+    assert captured.err == ""  # not a terminal: no progress bar in a pipe or a log
 
     (tmp_path / "bad.toml").write_text(
         '[[capacity]]\nlevels = ["medium"]\nfactor = -1\n', encoding="utf-8"

@@ -14,7 +14,10 @@ For each worker count, starts `placement serve` on 127.0.0.1 over a temporary SQ
 to install and stops.
 
     python benchmarks/service.py [--workers 1,2] [--size 2000] [--submit-size 200]
-        [--big 50000] [--seed 1]
+        [--big 50000] [--seed 1] [--cases]
+
+Batches carry no co-defendants unless `--cases` is given: the figures are then the service's
+own (validation, min-cost flow, explanations, storage, HTTP), not the integer model's.
 """
 
 from __future__ import annotations
@@ -52,10 +55,15 @@ def main() -> int:
     parser.add_argument("--submit-size", type=int, default=200, help="convicts per submission")
     parser.add_argument("--big", type=int, default=50_000, help="convicts in the memory run")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--cases",
+        action="store_true",
+        help="keep co-defendants (their integer model then dominates every solve)",
+    )
     args = parser.parse_args()
     if not ensure_wrk():
         return 2
-    batch = cohort(args.size, args.seed, cases=True)
+    batch = cohort(args.size, args.seed, cases=args.cases)
     engine_solve_s, engine_explain_s, method = engine_times(batch)
     rows: list[tuple[str, str, str]] = [
         ("engine: solve + explain_all", f"{engine_solve_s + engine_explain_s:.3f} s", method)
@@ -104,7 +112,7 @@ def measure(
         )
         run = json.loads(answer)
         for clients in SUBMITTERS:
-            rows.append(submissions(base, headers, clients, args.submit_size, args.seed, tag))
+            rows.append(submissions(base, headers, clients, args, tag))
         paths = [
             f"/runs/{run['run_id']}/placements/{record['convict_id']}/explanation"
             + ("?lang=ru" if i % 2 else "")
@@ -112,7 +120,7 @@ def measure(
         ]
         for connections in CONNECTIONS:
             rows.append(wrk_load(base, headers, paths, connections, folder, tag))
-        big = cohort(args.big, args.seed + 1, cases=True)
+        big = cohort(args.big, args.seed + 1, cases=args.cases)
         started = time.perf_counter()
         status, _ = request(base, "POST", "/runs", json.dumps({"convicts": big}), headers)
         took = time.perf_counter() - started
@@ -128,11 +136,16 @@ def measure(
 
 
 def submissions(
-    base: tuple[str, int], headers: dict[str, str], clients: int, size: int, seed: int, tag: str
+    base: tuple[str, int],
+    headers: dict[str, str],
+    clients: int,
+    args: argparse.Namespace,
+    tag: str,
 ) -> tuple[str, str, str]:
-    """Each of `clients` threads submits 3 runs of `size` convicts, one after another."""
+    """Each of `clients` threads submits 3 runs of `--submit-size` convicts, one after another."""
+    size = args.submit_size
     bodies = [
-        json.dumps({"convicts": cohort(size, seed + 100 + i, cases=True)})
+        json.dumps({"convicts": cohort(size, args.seed + 100 + i, cases=args.cases)})
         for i in range(clients * 3)
     ]
     timings: list[float] = []

@@ -126,8 +126,14 @@ def add_placed_convicts(*, session: Session, run_id: uuid.UUID) -> None:
     statement = _insert_ignoring_conflicts(session).from_select(
         list(POPULATION_COLUMNS), select(*columns).where(*placed)
     )
-    inserted = session.execute(statement.on_conflict_do_nothing(index_elements=["convict_id"]))
-    if getattr(inserted, "rowcount", expected) != expected:
+    # The inserted rows are counted by RETURNING: drivers do not all give a row count for an
+    # INSERT ... SELECT.
+    inserted = session.execute(
+        statement.on_conflict_do_nothing(index_elements=["convict_id"]).returning(
+            PopulationRow.convict_id
+        )
+    )
+    if len(inserted.all()) != expected:
         # A concurrent commit placed one of these convicts first (PostgreSQL).
         raise ConflictError(CONVICT_SERVING)
 

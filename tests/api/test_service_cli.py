@@ -20,6 +20,13 @@ from api.settings import Settings
 from cli.main import main
 
 
+@pytest.fixture(autouse=True)
+def in_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands keep the service's files (the audit key and checkpoints) under
+    ./placement-data: here, a temporary folder."""
+    monkeypatch.chdir(tmp_path)
+
+
 def placement_command() -> list[str]:
     installed = Path(sys.executable).parent / "placement"
     return [str(installed)] if installed.exists() else [sys.executable, "-m", "cli.main"]

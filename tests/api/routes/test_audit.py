@@ -23,7 +23,8 @@ from api.services.allocation import placements_digest
 def history(client: TestClient, as_role: Any, submit: Any, batch: list[dict[str, Any]]) -> str:
     """Seed, a run, its commit and an occupancy correction: five entries."""
     run_id = str(submit(batch).json()["run_id"])
-    assert client.post(f"/runs/{run_id}/commit", headers=as_role(Role.ALLOCATOR)).status_code == 200
+    committed = client.post(f"/runs/{run_id}/commit", headers=as_role(Role.ALLOCATOR))
+    assert committed.status_code == 200, committed.text
     facility = client.get("/facilities", headers=as_role(Role.ADMIN)).json()[0]
     client.patch(
         f"/facilities/{facility['facility_id']}",

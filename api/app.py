@@ -12,13 +12,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI
 
 from api.auth import TokenVerifier
 from api.console import mount_console
-from api.errors import ServiceError, UnauthorizedError
+from api.deps import reject_unknown_query
+from api.error_handlers import add_error_handlers
+from api.guard import RequestGuard
 from api.middleware import RouteAccessLog
 from api.routes import (
     audit,
@@ -32,10 +32,10 @@ from api.routes import (
     transfer_requests,
 )
 from api.services.benchmark_runner import BenchmarkRunner
+from api.services.retention import RetentionSweeper
 from api.services.setup import open_store
 from api.settings import Settings
 from api.store import read_network
-from optimizer.domain import InputError, Problem
 
 DESCRIPTION = """
 Allocates newly sentenced convicts to Kazakhstan's penal facilities optimally (every hard rule
@@ -72,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store.sessions, settings.service_data_dir / "benchmarks", settings.benchmark_workers
     )
 
+    sweeper = RetentionSweeper(store.sessions, settings.keep_uncommitted_runs_days)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.worker_threads:
@@ -79,7 +81,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         runner.start()
+        sweeper.start()
         yield
+        sweeper.close()
         runner.close()
         store.close()
 
@@ -88,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query)],
         **_without_telemetry(),
     )
     app.state.settings = settings
@@ -111,7 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(module.router)
     mount_console(app)
-    _add_error_handlers(app)
+    add_error_handlers(app)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RouteAccessLog)
     return app
 
@@ -122,52 +128,3 @@ def _without_telemetry() -> dict[str, Any]:
     if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
         return {}
     return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
-
-
-def _add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ServiceError)
-    async def service_error(_request: Request, error: ServiceError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, UnauthorizedError) else None
-        return JSONResponse(
-            {"detail": error.detail}, status_code=error.status_code, headers=headers
-        )
-
-    @app.exception_handler(InputError)
-    async def input_error(_request: Request, error: InputError) -> JSONResponse:
-        return _problems(error.problems)
-
-    @app.exception_handler(RequestValidationError)
-    async def request_error(_request: Request, error: RequestValidationError) -> JSONResponse:
-        problems: dict[tuple[str, int | None, str | None], Problem] = {}
-        for e in error.errors():
-            problem = _problem(e)
-            problems.setdefault((problem.file, problem.row, problem.column), problem)
-        return _problems(list(problems.values()))
-
-
-def _problems(problems: list[Problem]) -> JSONResponse:
-    detail = [
-        {"file": p.file, "row": p.row, "column": p.column, "message": p.message} for p in problems
-    ]
-    return JSONResponse({"detail": detail}, status_code=422)
-
-
-def _problem(error: Any) -> Problem:
-    """A request validation error as a problem: `convicts` rows count from 1 like a CSV's.
-
-    The column is the field's name (a union's member names that pydantic appends are dropped);
-    one problem per cell is kept.
-    """
-    location = [str(part) if not isinstance(part, int) else part for part in error.get("loc", ())]
-    where = location[0] if location else "request"
-    rest = location[1:]
-    row = None
-    if where == "body" and len(rest) >= 2 and rest[0] == "convicts" and isinstance(rest[1], int):
-        row = rest[1] + 1
-        rest = rest[2:]
-        file = "convicts"
-    else:
-        file = "request"
-    names = [p for p in rest if isinstance(p, str)]
-    column = names[0] if names else (str(where) if where in {"query", "header", "path"} else None)
-    return Problem(file, row, column, str(error.get("msg", "is not valid")))

@@ -5,21 +5,35 @@ SHA-256 digest of that payload, the previous entry's digest and its own digest o
 these. Editing, deleting or reordering any entry breaks the chain at that entry, which
 `verify` reports; the head row (last sequence and digest) also reveals a cut tail.
 Appending locks the head row, so concurrent writers get consecutive sequence numbers.
+
+Inside the database the chain proves nothing against whoever can rewrite the database, so each
+committed append is also checkpointed outside it (`api.audit_anchor`): a session whose
+sessionmaker carries an anchor (`attach_anchor`) writes a signed checkpoint of its last entry
+after its transaction commits, and `verify` compares the chain with those checkpoints.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.audit_anchor import AuditAnchor, Checkpoint, CheckpointLog
 from api.canonical import json_text, sha256
 from api.db import for_update
 from api.tables import AuditEntryRow, AuditHeadRow
+
+logger = logging.getLogger(__name__)
+
+ANCHOR = "audit_anchor"
+"""`Session.info` key of the sessions' `AuditAnchor`."""
+PENDING = "audit_pending_checkpoint"
+"""`Session.info` key of the last entry appended in the open transaction."""
 
 GENESIS = "0" * 64
 """The previous digest of the first entry."""
@@ -83,7 +97,36 @@ def append(session: Session, actor: str, action: str, payload: dict[str, Any]) -
     head.sequence = sequence
     head.entry_digest = digest
     session.flush()
+    session.info[PENDING] = Checkpoint(sequence, digest)
     return entry
+
+
+def attach_anchor(sessions: sessionmaker[Session], anchor: AuditAnchor) -> None:
+    """Sessions from `sessions` checkpoint their appends with `anchor` once committed."""
+    sessions.configure(info={ANCHOR: anchor})
+
+
+def anchor_of(session: Session) -> AuditAnchor | None:
+    anchor = session.info.get(ANCHOR)
+    return anchor if isinstance(anchor, AuditAnchor) else None
+
+
+@event.listens_for(Session, "after_commit")
+def _checkpoint_committed(session: Session) -> None:
+    pending = session.info.pop(PENDING, None)
+    anchor = anchor_of(session)
+    if pending is None or anchor is None:
+        return
+    try:
+        anchor.record([pending])
+    except OSError as error:
+        # The entry is committed and chained; the next checkpoint anchors it too.
+        logger.error("audit checkpoint %d not written: %s", pending.sequence, error.strerror)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(PENDING, None)
 
 
 def list_entries(
@@ -131,14 +174,51 @@ class Verification:
     problem: str | None
     last_digest: str
     """Digest of the last entry that holds: record it elsewhere to anchor the log."""
+    anchored_sequence: int = 0
+    """The last entry that matches its signed checkpoint (0: none is checkpointed)."""
+    unanchored_entries: int = 0
+    """Sound entries after the last checkpoint (written, but not yet vouched for outside)."""
 
 
 def verify(*, session: Session, batch: int = 5000) -> Verification:
-    """Walk the chain from the first entry; stop at the first entry that does not hold."""
+    """Walk the chain from the first entry and compare it with the signed checkpoints; stop at
+    the first entry that does not hold. Without an anchor only the chain is checked."""
+    anchor = anchor_of(session)
+    checkpoints = anchor.read() if anchor is not None else CheckpointLog({}, None)
+    walk = _walk(session, checkpoints.checkpoints, batch)
+    if walk.problem is not None:
+        return walk
+    last = walk.entries
+    if checkpoints.last_sequence > last:
+        return _failed(walk, last + 1, f"entries after {last} are missing")
+    head = session.get(AuditHeadRow, HEAD_ID)
+    if head is None or head.sequence != last or head.entry_digest != walk.last_digest:
+        return _failed(walk, last + 1, f"entries after {last} are missing")
+    if checkpoints.bad_line is not None:
+        return _failed(
+            walk,
+            None,
+            f"line {checkpoints.bad_line} of the checkpoint file is not a signed checkpoint",
+        )
+    return walk
+
+
+def _failed(walk: Verification, sequence: int | None, problem: str) -> Verification:
+    return Verification(
+        False,
+        walk.entries,
+        sequence,
+        problem,
+        walk.last_digest,
+        walk.anchored_sequence,
+        walk.unanchored_entries,
+    )
+
+
+def _walk(session: Session, checkpoints: dict[int, str], batch: int) -> Verification:
     expected_sequence = 1
     previous = GENESIS
-    count = 0
-    last_sequence = 0
+    anchored = 0
     while True:
         rows = session.scalars(
             select(AuditEntryRow)
@@ -150,22 +230,21 @@ def verify(*, session: Session, batch: int = 5000) -> Verification:
             break
         for row in rows:
             problem = _entry_problem(row, expected_sequence, previous)
+            if problem is None and checkpoints.get(row.sequence, row.entry_digest) != (
+                row.entry_digest
+            ):
+                problem = f"entry {row.sequence} differs from its signed checkpoint"
+            count = expected_sequence - 1
             if problem is not None:
-                return Verification(False, count, row.sequence, problem, previous)
+                return Verification(
+                    False, count, row.sequence, problem, previous, anchored, count - anchored
+                )
+            if row.sequence in checkpoints:
+                anchored = row.sequence
             previous = row.entry_digest
             expected_sequence += 1
-            last_sequence = row.sequence
-            count += 1
-    head = session.get(AuditHeadRow, HEAD_ID)
-    if head is None or head.sequence != last_sequence or head.entry_digest != previous:
-        return Verification(
-            False,
-            count,
-            last_sequence + 1,
-            "the log ends before the last entry recorded in its head",
-            previous,
-        )
-    return Verification(True, count, None, None, previous)
+    count = expected_sequence - 1
+    return Verification(True, count, None, None, previous, anchored, count - anchored)
 
 
 def _entry_problem(row: AuditEntryRow, expected_sequence: int, previous: str) -> str | None:

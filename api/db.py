@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE = "placement_write"
@@ -118,6 +119,28 @@ def migrate(engine: Engine) -> None:
         connection.commit()
 
 
+class StoreUnavailable(Exception):
+    """The store URL is malformed, names an unknown database kind, or cannot be opened: the
+    message is one line naming the URL (password hidden) and the reason."""
+
+
+def unavailable(database_url: str, error: BaseException) -> StoreUnavailable:
+    """A one-line account of why the store at the URL cannot be opened (no statement, no
+    parameters: they could hold convict data)."""
+    try:
+        shown = make_url(database_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        shown = "(an unreadable URL)"
+    if isinstance(error, OperationalError) and error.orig is not None:
+        reason = str(error.orig)
+    elif isinstance(error, ArgumentError | NoSuchModuleError | ImportError):
+        reason = f"not a store URL this service knows ({error})"
+    else:
+        reason = str(error)
+    first_line = reason.strip().splitlines()[0] if reason.strip() else type(error).__name__
+    return StoreUnavailable(f"cannot open the store {shown}: {first_line}")
+
+
 @dataclass(frozen=True)
 class Store:
     """An engine and its session factory over a migrated schema."""
@@ -127,10 +150,19 @@ class Store:
 
     @classmethod
     def connect(cls, database_url: str) -> Store:
-        """An engine for the URL with the schema brought to the newest revision."""
-        engine = create_store_engine(database_url)
+        """An engine for the URL with the schema brought to the newest revision.
+
+        A URL that cannot be used raises `StoreUnavailable` with a one-line reason.
+        """
+        try:
+            engine = create_store_engine(database_url)
+        except (ArgumentError, NoSuchModuleError, ImportError, OSError, ValueError) as error:
+            raise unavailable(database_url, error) from error
         try:
             migrate(engine)
+        except (OperationalError, OSError) as error:
+            engine.dispose()
+            raise unavailable(database_url, error) from error
         except BaseException:
             engine.dispose()
             raise

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from api.auth import Principal, Role, TokenVerifier
 from api.db import Store
-from api.errors import ForbiddenError, UnauthorizedError
+from api.errors import (
+    FORBIDDEN,
+    INVALID_TOKEN,
+    NOT_AUTHENTICATED,
+    UNKNOWN_QUERY,
+    ForbiddenError,
+    UnauthorizedError,
+)
 from api.settings import Settings
+from optimizer.domain import InputError, Problem
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -55,26 +64,34 @@ async def get_principal(
     thread.
     """
     if credentials is None:
-        raise UnauthorizedError("Not authenticated")
+        raise UnauthorizedError(NOT_AUTHENTICATED)
     verifier: TokenVerifier = request.app.state.tokens
     principal = verifier.cached(credentials.credentials)
     if principal is None:
         principal = await run_in_threadpool(verifier.principal, credentials.credentials)
     if principal is None:
-        raise UnauthorizedError("Invalid token")
+        raise UnauthorizedError(INVALID_TOKEN)
     return principal
 
 
-def require(*roles: Role) -> Callable[[Principal], Coroutine[None, None, Principal]]:
-    """A dependency admitting the given roles and `admin`; 403 for any other role."""
-    admitted = {*roles, Role.ADMIN}
+class RoleCheck:
+    """A dependency admitting the given roles and `admin`; 403 for any other role.
 
-    async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
-        if principal.role not in admitted:
-            raise ForbiddenError("Not permitted for this role")
+    `admitted_roles` is public: `api.guard` checks it before a request's body is read.
+    """
+
+    def __init__(self, *roles: Role) -> None:
+        self.admitted_roles = frozenset({*roles, Role.ADMIN})
+
+    async def __call__(self, principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.role not in self.admitted_roles:
+            raise ForbiddenError(FORBIDDEN)
         return principal
 
-    return check
+
+def require(*roles: Role) -> RoleCheck:
+    """A dependency admitting the given roles and `admin`; 403 for any other role."""
+    return RoleCheck(*roles)
 
 
 AnyRole = Annotated[Principal, Depends(require(*Role))]
@@ -95,3 +112,33 @@ TransferReader = Annotated[Principal, Depends(require(Role.REVIEWER, Role.AUDITO
 """Reads transfer requests, their reviews and decisions."""
 Analyst = Annotated[Principal, Depends(require(Role.ANALYST))]
 """Runs transfer campaigns and policy benchmarks."""
+
+
+_QUERY_NAMES: dict[int, frozenset[str]] = {}
+
+
+async def reject_unknown_query(request: Request) -> None:
+    """422 for a query parameter the route does not take: a misspelt filter must not be
+    silently ignored (the list would look filtered and is not)."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    names = _QUERY_NAMES.get(id(route))
+    if names is None:
+        names = frozenset(_query_names(dependant))
+        _QUERY_NAMES[id(route)] = names
+    unknown = sorted(set(request.query_params) - names)
+    if unknown:
+        raise InputError(
+            [Problem("request", None, "query", UNKNOWN_QUERY.format(name=n)) for n in unknown]
+        )
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= _query_names(dependency)
+    return names

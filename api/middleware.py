@@ -13,12 +13,16 @@ import traceback
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import INTERNAL_ERROR
+from api.metrics import METRICS
+
 access_log = logging.getLogger("api.access")
 error_log = logging.getLogger("api.errors")
 
 
 class RouteAccessLog:
-    """Logs method, route template, status and time; never the path, query or body.
+    """Logs method, route template, status and time, and counts them in `api.metrics`; never
+    the path, query or body.
 
     An unhandled error is answered with 500 and logged by its type and stack frames only: its
     message may quote input (a convict id in a KeyError), so it is left out.
@@ -54,17 +58,29 @@ class RouteAccessLog:
                 "".join(traceback.format_tb(error.__traceback__)),
             )
             if not response_started:
-                await JSONResponse({"detail": "Internal server error"}, status_code=500)(
+                await JSONResponse({"detail": INTERNAL_ERROR}, status_code=500)(
                     scope, receive, send
                 )
         finally:
+            seconds = time.perf_counter() - started
+            method, route = str(scope.get("method", "")), _template(scope)
+            METRICS.observe_request(method, route, status_code, seconds)
             if access_log.isEnabledFor(logging.INFO):
+                duration_ms = round(seconds * 1000.0, 1)
                 access_log.info(
                     "%s %s %d %.1f ms",
-                    scope.get("method", ""),
-                    _template(scope),
+                    method,
+                    route,
                     status_code,
-                    (time.perf_counter() - started) * 1000.0,
+                    duration_ms,
+                    extra={
+                        "fields": {
+                            "method": method,
+                            "route": route,
+                            "status": status_code,
+                            "duration_ms": duration_ms,
+                        }
+                    },
                 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///placement.sqlite3"
@@ -17,6 +17,11 @@ DEFAULT_DATABASE_URL = "sqlite:///placement.sqlite3"
 
 MAX_BATCH_CONVICTS = 50_000
 """Largest batch one run accepts; a larger one is answered with 413."""
+
+
+MAX_BODY_BYTES = 40 * 1024 * 1024
+"""Largest request body: a 50,000-convict batch as JSON is about 12 MB, a CSV upload at most
+`max_upload_bytes` (32 MiB) plus its multipart framing."""
 
 
 class Settings(BaseSettings):
@@ -31,6 +36,14 @@ class Settings(BaseSettings):
     )
     max_batch_convicts: int = Field(default=MAX_BATCH_CONVICTS, gt=0)
     max_upload_bytes: int = Field(default=32 * 1024 * 1024, gt=0, description="largest CSV upload")
+    max_body_bytes: int = Field(
+        default=MAX_BODY_BYTES,
+        gt=0,
+        description=(
+            "largest request body on any route (413 above it, by Content-Length before reading "
+            "or as soon as a streamed body passes it)"
+        ),
+    )
     regions_path: Path | None = Field(
         default=None, description="regions CSV to seed from (default: bundled)"
     )
@@ -62,3 +75,38 @@ class Settings(BaseSettings):
     benchmark_workers: int = Field(
         default=1, ge=1, le=8, description="benchmark jobs run at the same time"
     )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "the audit checkpoints' HMAC key as hex (PLACEMENT_AUDIT_KEY); else the key file"
+        ),
+    )
+    audit_key_path: Path | None = Field(
+        default=None,
+        description=(
+            "file of audit keys, one hex key a line, the first signing (default: audit.key in "
+            "the service's data directory, made on first start); keep it away from the store"
+        ),
+    )
+    audit_checkpoint_path: Path | None = Field(
+        default=None,
+        description=(
+            "append-only file of signed audit checkpoints (default: audit-checkpoints.jsonl in "
+            "the service's data directory); keep it, and its backups, apart from the store's"
+        ),
+    )
+    keep_uncommitted_runs_days: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "days an uncommitted run is kept; older ones are deleted at start and daily "
+            "(committed runs are kept for good)"
+        ),
+    )
+
+    def audit_paths(self) -> tuple[Path, Path]:
+        """The audit key file and the checkpoint file, defaults resolved."""
+        return (
+            self.audit_key_path or self.service_data_dir / "audit.key",
+            self.audit_checkpoint_path or self.service_data_dir / "audit-checkpoints.jsonl",
+        )

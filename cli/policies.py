@@ -131,10 +131,17 @@ def _benchmark(args: argparse.Namespace) -> int:
     facilities = read_facilities(args.facilities, regions)
     policies = _read_policies(args.policies, facilities, regions)
     population = _standing_population(args, regions, facilities)
+    on_terminal = sys.stderr.isatty()  # piped or logged, a progress bar is only noise
     result = run_benchmark(
-        policies, population, regions, facilities, _settings(args), progress=_progress_on_stderr
+        policies,
+        population,
+        regions,
+        facilities,
+        _settings(args),
+        progress=_progress_on_stderr if on_terminal else None,
     )
-    sys.stderr.write("\n")
+    if on_terminal:
+        sys.stderr.write("\n")
     write_report(result, args.out, figures=not args.no_figures)
     sys.stdout.write(summary_text(result, args.lang, args.out / "index.html") + "\n")
     return 0

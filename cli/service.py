@@ -30,6 +30,12 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
     serve.add_argument(
         "--workers", type=int, default=1, help="worker processes (default 1; one per core at most)"
     )
+    serve.add_argument(
+        "--log-format",
+        choices=("json", "text"),
+        default="json",
+        help="json: one object per line (default); text: uvicorn's plain lines",
+    )
     command("serve")(_serve)
 
     token = subparsers.add_parser("token", help="manage API bearer tokens")
@@ -40,6 +46,11 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
         "--name", required=True, help="who or what uses the token (in the audit log)"
     )
     create.add_argument("--database-url", help="store URL (default as for `serve`)")
+    revoke = actions.add_parser(
+        "revoke", help="revoke every token issued to a name (recorded in the audit log)"
+    )
+    revoke.add_argument("--name", required=True, help="the name the tokens were created for")
+    revoke.add_argument("--database-url", help="store URL (default as for `serve`)")
     command("token")(_token)
 
     user = subparsers.add_parser("user", help="manage console accounts (sign-in for people)")
@@ -69,8 +80,8 @@ def _settings(args: argparse.Namespace) -> Any:
 def _serve(args: argparse.Namespace) -> int:
     import os
 
-    import uvicorn
-
+    from api.audit_anchor import AnchorError
+    from api.db import StoreUnavailable
     from api.services.benchmarks import fail_unfinished_benchmarks
     from api.services.setup import open_store
 
@@ -80,54 +91,98 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     # Migrate and seed once, here, so that workers starting together find the store ready;
     # benchmark jobs that a stopped service left unfinished will never finish.
-    opened = open_store(settings)
+    try:
+        opened = open_store(settings)
+    except (StoreUnavailable, AnchorError) as error:
+        sys.stderr.write(f"placement: {error}\n")
+        return 2
     try:
         with opened.sessions() as session:
             fail_unfinished_benchmarks(session=session)
     finally:
         opened.close()
     os.environ["DATABASE_URL"] = settings.database_url
+    _run_server(args)
+    return 0
+
+
+def _run_server(args: argparse.Namespace) -> None:
+    """uvicorn, with one change for several workers: the listening socket they share gets
+    TCP_NODELAY. Linux hands it on to every accepted connection; without it, the workers'
+    connections keep Nagle's algorithm (asyncio sets TCP_NODELAY only on sockets it knows to be
+    TCP, and a socket passed to a worker process is not recognised as one), and every response
+    on a reused connection waits for the client's delayed ACK, about 40 ms."""
+    import socket
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
     # uvicorn's access log prints request paths, and ids in paths are convict data: it stays
     # off; api.access logs route templates instead.
-    uvicorn.run(
+    config = uvicorn.Config(
         "api.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
         access_log=False,
-        log_config=_log_config(),
+        log_config=_log_config(args.log_format),
     )
-    return 0
+    if config.workers == 1:
+        uvicorn.Server(config).run()
+        return
+    sock = config.bind_socket()
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[sock]).run()
 
 
-def _log_config() -> dict[str, Any]:
-    """uvicorn's logging, plus the service's own loggers (route templates, never paths)."""
+def _log_config(log_format: str) -> dict[str, Any]:
+    """uvicorn's logging, plus the service's own loggers (route templates, never paths); with
+    `json`, every line one JSON object (`api.log_format`)."""
     import copy
 
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config["loggers"]["api"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    if log_format == "json":
+        config["formatters"]["default"] = {"()": "api.log_format.JsonFormatter"}
     return config
 
 
 def _token(args: argparse.Namespace) -> int:
-    from api.auth import Role, create_token
-    from api.db import writing
+    import getpass
+
+    from api.audit_anchor import AnchorError
+    from api.auth import Role
+    from api.db import StoreUnavailable
     from api.services.setup import open_store
+    from api.services.tokens import issue_token, revoke_tokens
 
     name = args.name.strip()
     if not name or len(name) > MAX_NAME or "\x00" in name:
         sys.stderr.write(f"placement: --name must be 1 to {MAX_NAME} characters\n")
         return 2
-    settings = _settings(args)
-    opened = open_store(settings)
     try:
-        with opened.sessions() as session, writing(session):
-            token = create_token(session=session, role=Role(args.role), name=name)
+        opened = open_store(_settings(args))
+    except (StoreUnavailable, AnchorError) as error:
+        sys.stderr.write(f"placement: {error}\n")
+        return 2
+    actor = f"operator:{getpass.getuser()}"
+    try:
+        with opened.sessions() as session:
+            if args.token_command == "revoke":
+                revoked = revoke_tokens(session=session, name=name, actor=actor)
+            else:
+                token = issue_token(session=session, role=Role(args.role), name=name, actor=actor)
     finally:
         opened.close()
+    if args.token_command == "revoke":
+        if not revoked:
+            sys.stderr.write(f"placement: no token was issued to {name}\n")
+            return 2
+        sys.stderr.write(f"Revoked {revoked} token(s) of {name}.\n")
+        return 0
     sys.stdout.write(token + "\n")
     sys.stderr.write(f"Token for {name} ({args.role}) created; it is shown only this once.\n")
     return 0

@@ -15,21 +15,22 @@ _DESCRIPTIONS = {
         "Occupancy changed since the run was solved",
     ),
     413: (
-        "The batch is larger than the service accepts",
-        "Batch exceeds the limit of 50000 convicts",
+        "The request body (40 MiB by default, `PLACEMENT_MAX_BODY_BYTES`), the upload or the "
+        "batch is larger than the service accepts; refused before the body is read",
+        "Request body exceeds the limit of 41943040 bytes",
     ),
 }
 
 
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the given status codes; 401, 403 and 422 are always there."""
+    """OpenAPI entries for the given status codes; 401, 403, 413 and 422 are always there."""
     documented: dict[int | str, dict[str, Any]] = {
         422: {
             "model": ProblemsPublic,
             "description": "Bad input: every problem, with file, row and column",
         }
     }
-    for code in sorted({401, 403, *codes}):
+    for code in sorted({401, 403, 413, *codes}):
         description, example = _DESCRIPTIONS[code]
         documented[code] = {
             "model": ErrorPublic,

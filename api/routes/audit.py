@@ -10,6 +10,7 @@ from api import audit
 from api.deps import Auditor, SessionDep
 from api.routes import responses
 from api.schemas import AuditEntryPublic, AuditPage, AuditVerification
+from api.services.audit_check import verify_audit
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -30,12 +31,20 @@ def list_audit_entries(
 
 @router.get("/verify", responses=responses())
 def verify_audit_log(session: SessionDep, _user: Auditor) -> AuditVerification:
-    """Recompute the chain: any edited, deleted or reordered entry is found and named."""
-    result = audit.verify(session=session)
+    """Recompute the chain and compare it with the signed checkpoints kept outside the store,
+    then recompute occupancy and committed placements from the log and compare them with the
+    store: any edited, deleted or reordered entry, any cut tail or restored older copy ("entries
+    after N are missing"), and any direct edit of facilities, runs or placements is named."""
+    report = verify_audit(session=session)
+    chain = report.chain
     return AuditVerification(
-        ok=result.ok,
-        entries=result.entries,
-        first_bad_sequence=result.first_bad_sequence,
-        problem=result.problem,
-        last_digest=result.last_digest,
+        ok=report.ok,
+        entries=chain.entries,
+        first_bad_sequence=chain.first_bad_sequence,
+        problem=chain.problem,
+        last_digest=chain.last_digest,
+        anchored_sequence=chain.anchored_sequence,
+        unanchored_entries=chain.unanchored_entries,
+        state_checked=report.state_checked,
+        state_problems=report.state_problems,
     )

@@ -10,25 +10,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from api.db import utc
-from api.schemas.common import no_nul
+from api.schemas.common import Count, RequestModel, no_nul_anywhere
 from api.status import BenchmarkStatus
 from api.tables import BenchmarkJobRow
 from optimizer.domain import DistanceKind, Objective
-
-
-def _no_nul_anywhere(value: Any) -> Any:
-    """Inline policies are stored as JSON: text in them must not hold NUL characters."""
-    if isinstance(value, str):
-        no_nul(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _no_nul_anywhere(key)
-            _no_nul_anywhere(item)
-    elif isinstance(value, list):
-        for item in value:
-            _no_nul_anywhere(item)
-    return value
-
 
 PolicyName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
@@ -41,7 +26,7 @@ class BenchmarkMode(StrEnum):
     BOTH = "both"
 
 
-class BenchmarkCreate(BaseModel):
+class BenchmarkCreate(RequestModel):
     """Policies to compare and how: bundled policy names (`data/policies/<name>.toml`) or
     inline policies (the TOML file's content as JSON), checked at once."""
 
@@ -67,17 +52,17 @@ class BenchmarkCreate(BaseModel):
     )
 
     policies: list[PolicyName | dict[str, Any]] = Field(min_length=1, max_length=10)
-    seeds: int = Field(default=3, ge=1, le=10, description="seeds 0..n-1")
-    weeks: int = Field(default=52, ge=0, le=104, description="weeks of the flow run")
-    batch: int = Field(default=600, ge=1, le=5000, description="new convicts per week")
+    seeds: Count = Field(default=3, ge=1, le=10, description="seeds 0..n-1")
+    weeks: Count = Field(default=52, ge=0, le=104, description="weeks of the flow run")
+    batch: Count = Field(default=600, ge=1, le=5000, description="new convicts per week")
     mode: BenchmarkMode = BenchmarkMode.BOTH
     distance: DistanceKind = DistanceKind.GREAT_CIRCLE
     objective: Objective = Objective.HOME_FIRST
 
     @field_validator("policies", mode="before")
     @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        return _no_nul_anywhere(value)
+    def _policy_text(cls, value: Any) -> Any:
+        return no_nul_anywhere(value)
 
 
 class BenchmarkPublic(BaseModel):

@@ -3,17 +3,71 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 Scalar = str | int | float | bool | None
 
+NUL_TEXT = "text must not contain NUL characters"
+SURROGATE_TEXT = "text must be valid Unicode (a lone surrogate is not)"
+
 
 def no_nul(value: Any) -> Any:
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("text must not contain NUL characters")
+    """Text that a store can keep and a digest can spell: no NUL, no lone UTF-16 surrogate.
+
+    JSON can spell a lone surrogate (`"\\ud800"`) that no UTF-8 text holds; it is refused here,
+    at the edge, like NUL.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError(NUL_TEXT)
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError(SURROGATE_TEXT) from None
     return value
+
+
+def no_nul_anywhere(value: Any) -> Any:
+    """`no_nul` all through lists and mappings (inline policies, unknown convict columns)."""
+    if isinstance(value, str):
+        no_nul(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            no_nul_anywhere(key)
+            no_nul_anywhere(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            no_nul_anywhere(item)
+    return value
+
+
+def _number_not_text_or_flag(value: Any) -> Any:
+    if isinstance(value, bool | str):
+        raise ValueError("must be a number, not text or true/false")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_number_not_text_or_flag)]
+"""An integer in a request body: a JSON number with no fraction (`7` or `7.0`, as JSON Schema's
+`integer` allows), never `true` or `"7"`."""
+
+
+class RequestModel(BaseModel):
+    """A request body: unknown fields refused, every text checked once (`no_nul`).
+
+    Numbers and flags are declared strict field by field (`Count`, `StrictBool`): `true` is not
+    an occupancy and `"7"` is not a count.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return no_nul(value)
 
 
 def cell(value: Any) -> str:

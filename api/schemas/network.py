@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.common import Count, RequestModel
 from api.tables import FacilityRow, RegionRow
 from optimizer.domain import AgeCategory, SecurityLevel, Sex
 
@@ -113,11 +114,11 @@ class FacilityPublic(BaseModel):
         )
 
 
-class OccupancyUpdate(BaseModel):
+class OccupancyUpdate(RequestModel):
     """A correction of a facility's occupancy: between 0 and its capacity."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"occupied": 512}]})
 
-    occupied: int = Field(
+    occupied: Count = Field(
         ge=0, le=10_000_000, description="convicts now held; at most the capacity"
     )

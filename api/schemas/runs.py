@@ -7,16 +7,16 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.db import utc
-from api.schemas.common import Language, Scalar, cell, no_nul
+from api.schemas.common import Language, RequestModel, Scalar, cell, no_nul_anywhere
 from api.status import RunStatus
 from api.tables import PlacementRow, RunRow
 from optimizer.domain import DistanceKind, Objective
 
 
-class ConvictRecord(BaseModel):
+class ConvictRecord(RequestModel):
     """One newly sentenced convict in the input contract (the columns of the convicts CSV).
 
     Required: convict_id, sex (M/F), age, security_level, home_region (ISO 3166-2:KZ).
@@ -62,10 +62,10 @@ class ConvictRecord(BaseModel):
     criminal_history: Scalar = None
     life_sentence: Scalar = None
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        return no_nul(value)
+    @model_validator(mode="after")
+    def _plain_extra_text(self) -> ConvictRecord:
+        no_nul_anywhere(self.model_extra)
+        return self
 
     def record(self) -> dict[str, str]:
         """The record as a row of text cells, as a CSV would give it; unknown columns included.
@@ -76,7 +76,7 @@ class ConvictRecord(BaseModel):
         return {key: cell(value) for key, value in self.model_dump().items()}
 
 
-class RunCreate(BaseModel):
+class RunCreate(RequestModel):
     """A batch of newly sentenced convicts to allocate against the current occupancy."""
 
     model_config = ConfigDict(

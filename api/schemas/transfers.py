@@ -7,17 +7,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from api.db import utc
-from api.schemas.common import Language, no_nul
+from api.schemas.common import Count, Language, RequestModel
 from api.status import TransferStatus
 from api.tables import TransferRequestRow
 from optimizer.domain import DistanceKind
 from optimizer.transfers import Ground, Verdict
 
 
-class TransferRequestCreate(BaseModel):
+class TransferRequestCreate(RequestModel):
     """A convict's request to move to another facility of the same type (Penal Code art. 88).
 
     The target is a region (by default the convict's home region) or one facility, not both;
@@ -40,13 +40,8 @@ class TransferRequestCreate(BaseModel):
     )
     target_facility: str | None = Field(default=None, max_length=64)
     ground: Ground = Ground.HOME_REGION
-    consent: bool = False
+    consent: StrictBool = False
     distance: DistanceKind = DistanceKind.GREAT_CIRCLE
-
-    @field_validator("convict_id", "target_region", "target_facility", mode="before")
-    @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        return no_nul(value)
 
     @model_validator(mode="after")
     def _one_target(self) -> TransferRequestCreate:
@@ -55,7 +50,7 @@ class TransferRequestCreate(BaseModel):
         return self
 
 
-class TransferDecisionCreate(BaseModel):
+class TransferDecisionCreate(RequestModel):
     """A reviewer's decision. Against the recommendation it needs a written `reason` and then a
     second reviewer's approval (`POST /transfer-requests/{request_id}/approvals`)."""
 
@@ -72,19 +67,14 @@ class TransferDecisionCreate(BaseModel):
     decision: Verdict
     reason: str | None = Field(default=None, max_length=4000)
 
-    @field_validator("reason", mode="before")
-    @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        return no_nul(value)
 
-
-class TransferApprovalCreate(BaseModel):
+class TransferApprovalCreate(RequestModel):
     """A second reviewer's answer to a decision against the recommendation: `approve` applies
     it; `false` refuses it, and the request awaits a decision again."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"approve": True}]})
 
-    approve: bool = True
+    approve: StrictBool = True
 
 
 class TransferDecisionPublic(BaseModel):
@@ -163,7 +153,7 @@ class TransferRequestsPage(BaseModel):
     total: int
 
 
-class TransferCampaignCreate(BaseModel):
+class TransferCampaignCreate(RequestModel):
     """Which distances to use, and whether (and which page of) the moves to return."""
 
     model_config = ConfigDict(
@@ -172,9 +162,9 @@ class TransferCampaignCreate(BaseModel):
     )
 
     distance: DistanceKind = DistanceKind.GREAT_CIRCLE
-    include_moves: bool = False
-    moves_offset: int = Field(default=0, ge=0, le=2**31 - 1)
-    moves_limit: int = Field(default=1000, ge=1, le=10_000)
+    include_moves: StrictBool = False
+    moves_offset: Count = Field(default=0, ge=0, le=2**31 - 1)
+    moves_limit: Count = Field(default=1000, ge=1, le=10_000)
 
 
 class TransferCampaignPublic(BaseModel):

@@ -9,6 +9,7 @@ a commit is later checked against.
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,8 @@ from sqlalchemy.orm import Session
 from api import audit, store
 from api.canonical import json_text, jsonable, sha256
 from api.db import now, writing
-from api.errors import IdempotencyMismatchError
+from api.errors import IDEMPOTENCY_MISMATCH, IdempotencyMismatchError
+from api.metrics import METRICS
 from api.services.run_requests import RunRequest
 from api.status import RunStatus
 from api.tables import RunRow
@@ -54,10 +56,12 @@ def solve_run(
     from optimizer.data import validate_convicts
     from optimizer.explain import explain_all, run_facts
 
+    started = time.perf_counter()
     convicts = validate_convicts(request.raw, network.regions, file=request.file)
     options = SolveOptions(objective=request.objective, distance=request.distance)
     solution = solve(convicts, network.facilities, options)
     explanations = explain_all(solution, network.regions)
+    METRICS.observe_solve("allocation", time.perf_counter() - started)
     placements = _placement_rows(solution, convicts, network.facilities, explanations)
     run = RunRow(
         run_id=uuid.uuid4(),
@@ -196,7 +200,7 @@ def _created_payload(solved: SolvedRun, request: RunRequest) -> dict[str, Any]:
 def _earlier_run(*, session: Session, key: str, digest: str) -> RunRow | None:
     earlier = store.find_run_by_key(session=session, idempotency_key=key)
     if earlier is not None and earlier.request_digest != digest:
-        raise IdempotencyMismatchError("Idempotency-Key was already used with a different request")
+        raise IdempotencyMismatchError(IDEMPOTENCY_MISMATCH)
     return earlier
 
 

@@ -23,7 +23,11 @@ from sqlalchemy.orm import Session
 from api import audit, store
 from api.canonical import digest, jsonable
 from api.db import now, writing
-from api.errors import NotFoundError
+from api.errors import (
+    POLICY_CAPACITY_TOO_LARGE,
+    POLICY_CHANGES_NOTHING,
+    NotFoundError,
+)
 from api.schemas import BenchmarkCreate, BenchmarkMode
 from api.services.benchmark_runner import (
     QUEUED_MESSAGE,
@@ -87,11 +91,11 @@ def read_policies(
                     continue
                 policies.append(read_policy(bundled[item], facilities, regions))
             else:
-                policies.append(
-                    parse_policy(
-                        item, facilities, regions, file=where, default_name=f"policy-{index + 1}"
-                    )
+                policy = parse_policy(
+                    item, facilities, regions, file=where, default_name=f"policy-{index + 1}"
                 )
+                problems += policy_effect_problems(policy, facilities, where)
+                policies.append(policy)
         except InputError as error:
             problems += error.problems
     names = [p.name for p in policies]
@@ -100,6 +104,37 @@ def read_policies(
     if problems:
         raise InputError(problems)
     return policies
+
+
+MAX_FACILITY_CAPACITY = 100_000
+"""Most places one facility may have under a policy: today's largest has a few thousand."""
+
+
+def policy_effect_problems(policy: Policy, facilities: pd.DataFrame, where: str) -> list[Problem]:
+    """What an inline policy would do to the network, checked now rather than in the job: it
+    must change something (the bundled `baseline` is today's network) and leave every facility
+    a countable number of places."""
+    import numpy as np
+
+    if not (policy.merges or policy.closures or policy.capacity_changes) and (
+        policy.additions is None or not len(policy.additions)
+    ):
+        return [Problem("request", None, where, POLICY_CHANGES_NOTHING)]
+    try:
+        with np.errstate(over="raise", invalid="raise"):
+            capacity = policy.apply_to_facilities(facilities)["capacity"].to_numpy(np.float64)
+    except (FloatingPointError, OverflowError):
+        capacity = np.array([np.inf])
+    if not np.all(np.isfinite(capacity)) or capacity.max(initial=0) > MAX_FACILITY_CAPACITY:
+        return [
+            Problem(
+                "request",
+                None,
+                f"{where}.capacity",
+                POLICY_CAPACITY_TOO_LARGE.format(limit=MAX_FACILITY_CAPACITY),
+            )
+        ]
+    return []
 
 
 def create_job(

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from api import audit, store
+from api.audit_anchor import AuditAnchor
 from api.db import Store, writing
 from api.services.population import standing_population
 from api.settings import Settings
@@ -21,13 +22,22 @@ logger = logging.getLogger(__name__)
 
 
 def open_store(settings: Settings) -> Store:
-    """The store at `settings.database_url`, migrated and seeded from the settings' files."""
+    """The store at `settings.database_url`, migrated and seeded from the settings' files, its
+    audit log checkpointed with the settings' key into their checkpoint file."""
     return open_database(
         settings.database_url,
         regions_path=settings.regions_path,
         facilities_path=settings.facilities_path,
         population_path=settings.population_path,
+        anchor=audit_anchor(settings),
     )
+
+
+def audit_anchor(settings: Settings) -> AuditAnchor:
+    """The settings' audit anchor: key from the environment or the key file (made if absent)."""
+    key_path, checkpoint_path = settings.audit_paths()
+    key = settings.audit_key.get_secret_value() if settings.audit_key is not None else None
+    return AuditAnchor.open(key_path, checkpoint_path, key)
 
 
 def open_database(
@@ -36,9 +46,15 @@ def open_database(
     regions_path: Path | None = None,
     facilities_path: Path | None = None,
     population_path: Path | None = None,
+    anchor: AuditAnchor | None = None,
 ) -> Store:
-    """The store at the URL, migrated; an empty one seeded from the files (default: bundled)."""
+    """The store at the URL, migrated; an empty one seeded from the files (default: bundled).
+
+    With an anchor, every audit entry appended through the store's sessions is checkpointed.
+    """
     opened = Store.connect(database_url)
+    if anchor is not None:
+        audit.attach_anchor(opened.sessions, anchor)
     try:
         with opened.sessions() as session:
             seeded = seed(
@@ -86,6 +102,15 @@ def seed(
                 "facilities": len(facilities),
                 "capacity": int(facilities["capacity"].sum()),
                 "occupied": int(facilities["occupied"].sum()),
+                "facility_figures": {
+                    str(f): [int(c), int(o)]
+                    for f, c, o in zip(
+                        facilities["facility_id"].tolist(),
+                        facilities["capacity"].tolist(),
+                        facilities["occupied"].tolist(),
+                        strict=True,
+                    )
+                },
                 "population": population,
                 "population_source": source,
             },

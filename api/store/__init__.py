@@ -44,6 +44,7 @@ from api.store.runs import (
     OCCUPANCY_CHANGED,
     CommittedRun,
     commit_run,
+    delete_uncommitted_runs,
     find_run_by_key,
     get_explanation,
     get_placement,
@@ -52,7 +53,7 @@ from api.store.runs import (
     list_placements,
     list_runs,
 )
-from api.store.tokens import add_token, find_token
+from api.store.tokens import add_token, delete_tokens, find_token
 from api.store.transfers import (
     add_transfer_request,
     get_transfer_request,
@@ -95,6 +96,8 @@ __all__ = [
     "deactivate_user",
     "delete_console_session",
     "delete_expired_sessions",
+    "delete_tokens",
+    "delete_uncommitted_runs",
     "find_console_session",
     "find_run_by_key",
     "find_token",

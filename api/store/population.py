@@ -12,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import and_, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from api.errors import ConflictError
@@ -107,15 +106,31 @@ def add_placed_convicts(*, session: Session, run_id: uuid.UUID) -> None:
     if serving:
         raise ConflictError(CONVICT_SERVING)
     columns = [PlacementRow.__table__.c[c] for c in POPULATION_COLUMNS]
-    try:
-        session.execute(
-            insert(PopulationRow).from_select(
-                list(POPULATION_COLUMNS), select(*columns).where(*placed)
-            )
+    expected = session.scalar(select(func.count()).select_from(PlacementRow).where(*placed)) or 0
+    # ON CONFLICT DO NOTHING, then a count: a unique violation would put the convict's id in
+    # PostgreSQL's own log (its DETAIL line names the key).
+    statement = _insert_ignoring_conflicts(session).from_select(
+        list(POPULATION_COLUMNS), select(*columns).where(*placed)
+    )
+    # The inserted rows are counted by RETURNING: drivers do not all give a row count for an
+    # INSERT ... SELECT.
+    inserted = session.execute(
+        statement.on_conflict_do_nothing(index_elements=["convict_id"]).returning(
+            PopulationRow.convict_id
         )
-    except IntegrityError:
+    )
+    if len(inserted.all()) != expected:
         # A concurrent commit placed one of these convicts first (PostgreSQL).
-        raise ConflictError(CONVICT_SERVING) from None
+        raise ConflictError(CONVICT_SERVING)
+
+
+def _insert_ignoring_conflicts(session: Session) -> Any:
+    """The dialect's INSERT, which offers ON CONFLICT DO NOTHING (PostgreSQL and SQLite)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(PopulationRow)
+    return sqlite.insert(PopulationRow)
 
 
 def move_convicts(*, session: Session, moves: Sequence[Move]) -> dict[str, int]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NoReturn
 
-from sqlalchemy import String, Uuid, bindparam, func, insert, select, text, update
+from sqlalchemy import String, Uuid, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from api.db import for_update, now, storable
@@ -192,3 +193,25 @@ def _missing_placement(*, session: Session, run_id: uuid.UUID) -> NoReturn:
     if session.get(RunRow, run_id) is None:
         raise NotFoundError("Run not found")
     raise NotFoundError("Placement not found")
+
+
+def delete_uncommitted_runs(*, session: Session, before: datetime, limit: int) -> list[uuid.UUID]:
+    """Delete at most `limit` runs solved before `before` and never committed, with their
+    snapshots and placements (inside `writing`); the deleted run ids, oldest first."""
+    query = (
+        select(RunRow.run_id)
+        .where(RunRow.status == RunStatus.SOLVED.value, RunRow.created_at < before)
+        .order_by(RunRow.created_at, RunRow.run_id)
+        .limit(limit)
+    )
+    if for_update(session):
+        query = query.with_for_update(skip_locked=True)  # a run being committed stays
+    stale = list(session.scalars(query))
+    if stale:
+        for table in (PlacementRow, RunFacilityRow, RunRow):
+            session.execute(
+                delete(table)
+                .where(table.run_id.in_(stale))
+                .execution_options(synchronize_session=False)
+            )
+    return stale

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.db import now
@@ -22,3 +22,15 @@ def add_token(*, session: Session, name: str, role: str, token_digest: str) -> A
 
 def find_token(*, session: Session, token_digest: str) -> ApiTokenRow | None:
     return session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_digest == token_digest))
+
+
+def delete_tokens(*, session: Session, name: str) -> list[ApiTokenRow]:
+    """Remove every token issued to `name`; the removed rows, oldest first."""
+    rows = list(
+        session.scalars(
+            select(ApiTokenRow).where(ApiTokenRow.name == name).order_by(ApiTokenRow.created_at)
+        )
+    )
+    if rows:
+        session.execute(delete(ApiTokenRow).where(ApiTokenRow.name == name))
+    return rows

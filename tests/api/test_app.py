@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.auth import Role
 
-UNGUARDED = {"/health", "/docs", "/openapi.json"}
+UNGUARDED = {"/health", "/metrics", "/docs", "/openapi.json"}
 
 
 @pytest.fixture

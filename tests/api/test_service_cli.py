@@ -20,6 +20,13 @@ from api.settings import Settings
 from cli.main import main
 
 
+@pytest.fixture(autouse=True)
+def in_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands keep the service's files (the audit key and checkpoints) under
+    ./placement-data: here, a temporary folder."""
+    monkeypatch.chdir(tmp_path)
+
+
 def placement_command() -> list[str]:
     installed = Path(sys.executable).parent / "placement"
     return [str(installed)] if installed.exists() else [sys.executable, "-m", "cli.main"]
@@ -206,3 +213,120 @@ def test_user_create_asks_twice_on_a_terminal(
     args = ["user", "create", "--role", "admin", "--name", "x", "--database-url", database_url]
     assert main(args) == 2
     assert "the two passwords differ" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("foo://somewhere", "not a store URL this service knows"),
+        ("not a url", "not a store URL this service knows"),
+        ("postgresql+psycopg://placement:secret@127.0.0.1:1/placement", "Connection refused"),
+        ("sqlite:////proc/no-such-folder/placement.sqlite3", "No such file or directory"),
+    ],
+)
+@pytest.mark.parametrize(
+    "command", [["token", "create", "--role", "admin", "--name", "x"], ["serve"]]
+)
+def test_a_store_that_cannot_be_opened_is_one_line_and_exit_2(
+    url: str, reason: str, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*command, "--database-url", url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("placement: cannot open the store ")
+    assert reason in err
+    assert "secret" not in err
+
+
+def test_token_creation_and_revocation_are_audited_and_revocation_works(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create = ["token", "create", "--role", "auditor", "--name", "ombudsman"]
+    assert main([*create, "--database-url", database_url]) == 0
+    token = capsys.readouterr().out.strip()
+    assert main(["token", "revoke", "--name", "ombudsman", "--database-url", database_url]) == 0
+    assert "Revoked 1 token(s) of ombudsman." in capsys.readouterr().err
+    assert main(["token", "revoke", "--name", "ombudsman", "--database-url", database_url]) == 2
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        actions = connection.execute(
+            text("SELECT action, payload FROM audit_log ORDER BY sequence")
+        ).all()
+    engine.dispose()
+    token_entries = [(a, p) for a, p in actions if a.startswith("token.")]
+    assert [a for a, _ in token_entries] == ["token.created", "token.revoked"]
+    assert all('"name":"ombudsman"' in p and token not in p for _, p in token_entries)
+    admin = create_token(database_url, "admin", "root")
+    application = create_app(Settings(database_url=database_url))
+    try:
+        with TestClient(application) as client:
+            response = client.get("/audit", headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 401
+            assert client.get("/audit", headers={"Authorization": f"Bearer {admin}"}).is_success
+    finally:
+        application.state.benchmarks.close()
+        application.state.store.close()
+
+
+def test_several_workers_share_a_listening_socket_without_nagle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Accepted connections inherit TCP_NODELAY from the listening socket the workers share."""
+    import argparse
+
+    import uvicorn.supervisors
+
+    from cli import service
+
+    nodelay: list[int] = []
+
+    class Recorder:
+        def __init__(self, config: Any, sockets: list[socket.socket]) -> None:
+            self.sockets = sockets
+
+        def run(self) -> None:
+            for sock in self.sockets:
+                nodelay.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                sock.close()
+
+    monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", Recorder)
+    service._run_server(
+        argparse.Namespace(host="127.0.0.1", port=free_port(), workers=2, log_format="json")
+    )
+    assert len(nodelay) == 1
+    assert nodelay[0] != 0
+
+
+def test_serve_logs_json_lines_and_counts_requests_in_metrics(
+    tmp_path: Path, database_url: str
+) -> None:
+    import json
+
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [*placement_command(), "serve", "--port", str(port), "--database-url", database_url],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, server, log)
+        assert httpx.get(f"{url}/runs/00000000-0000-4000-8000-000000000000").status_code == 401
+        metrics = httpx.get(f"{url}/metrics").text
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert 'placement_requests_total{method="GET",route="/health",status="200"' in metrics
+    assert 'placement_requests_total{method="GET",route="/runs/{run_id}",status="401"' in metrics
+    assert "placement_request_duration_seconds_bucket" in metrics
+    records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    access = [r for r in records if r["logger"] == "api.access"]
+    assert any(
+        (r["method"], r["route"], r["status"]) == ("GET", "/runs/{run_id}", 401)
+        and isinstance(r["duration_ms"], float)
+        for r in access
+    )
+    assert "00000000-0000-4000-8000-000000000000" not in log.read_text()

@@ -51,8 +51,9 @@ def test_cli_writes_a_report_and_rejects_a_bad_policy(
         == 0
     )
     assert (out / "index.md").is_file() and (out / "metrics.csv").is_file()
-    printed = capsys.readouterr().out
-    assert "merge (steady-state): 0 convicts without a lawful place (reference 0)" in printed
+    captured = capsys.readouterr()
+    assert "merge (steady-state): 0 convicts without a lawful place (reference 0)" in captured.out
+    assert captured.err == ""  # not a terminal: no progress bar in a pipe or a log
 
     (tmp_path / "bad.toml").write_text(
         '[[capacity]]\nlevels = ["medium"]\nfactor = -1\n', encoding="utf-8"

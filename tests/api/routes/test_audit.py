@@ -23,7 +23,8 @@ from api.services.allocation import placements_digest
 def history(client: TestClient, as_role: Any, submit: Any, batch: list[dict[str, Any]]) -> str:
     """Seed, a run, its commit and an occupancy correction: five entries."""
     run_id = str(submit(batch).json()["run_id"])
-    assert client.post(f"/runs/{run_id}/commit", headers=as_role(Role.ALLOCATOR)).status_code == 200
+    committed = client.post(f"/runs/{run_id}/commit", headers=as_role(Role.ALLOCATOR))
+    assert committed.status_code == 200, committed.text
     facility = client.get("/facilities", headers=as_role(Role.ADMIN)).json()[0]
     client.patch(
         f"/facilities/{facility['facility_id']}",
@@ -82,6 +83,10 @@ def test_runs_commits_and_corrections_are_logged_in_order(
         "first_bad_sequence": None,
         "problem": None,
         "last_digest": logged[-1]["entry_digest"],
+        "anchored_sequence": 5,
+        "unanchored_entries": 0,
+        "state_checked": True,
+        "state_problems": [],
     }
 
 
@@ -146,6 +151,10 @@ def test_an_edited_payload_is_found(
         "first_bad_sequence": 3,
         "problem": "the payload does not match its digest",
         "last_digest": entries(client, as_role)[1]["entry_digest"],
+        "anchored_sequence": 2,
+        "unanchored_entries": 0,
+        "state_checked": False,
+        "state_problems": [],
     }
 
 
@@ -196,7 +205,7 @@ def test_a_cut_tail_is_found(app: FastAPI, client: TestClient, as_role: Any, his
         False,
         4,
         5,
-        "the log ends before the last entry recorded in its head",
+        "entries after 4 are missing",
     )
 
 

@@ -268,9 +268,18 @@ def test_stopping_the_service_stops_a_running_job(
                 {
                     "file": "request",
                     "row": None,
+                    "column": "policies[1]",
+                    "message": (
+                        "the policy changes nothing; name the bundled policy 'baseline' to "
+                        "compare with today"
+                    ),
+                },
+                {
+                    "file": "request",
+                    "row": None,
                     "column": "policies",
                     "message": "policy name 'baseline' is repeated",
-                }
+                },
             ],
         ),
     ],
@@ -323,3 +332,39 @@ def test_only_analysts_and_admins_run_and_read_benchmarks(
             {"detail": "Not permitted for this role"},
         )
     assert client.get("/benchmarks").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("policy", "column", "message"),
+    [
+        (
+            {"name": "too-big", "capacity": [{"factor": 1e308, "levels": ["maximum"]}]},
+            "policies[0].capacity",
+            "the policy gives a facility more than 100000 places",
+        ),
+        (
+            {"name": "tenfold", "capacity": [{"factor": 1000, "levels": ["medium"]}]},
+            "policies[0].capacity",
+            "the policy gives a facility more than 100000 places",
+        ),
+        (
+            {},
+            "policies[0]",
+            "the policy changes nothing; name the bundled policy 'baseline' to compare with today",
+        ),
+        (
+            {"name": "nothing"},
+            "policies[0]",
+            "the policy changes nothing; name the bundled policy 'baseline' to compare with today",
+        ),
+    ],
+)
+def test_a_policy_that_cannot_run_is_refused_when_submitted(
+    client: TestClient, as_role: Any, policy: dict[str, Any], column: str, message: str
+) -> None:
+    response = start(client, as_role, policies=[policy], **SMALL)
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"file": "request", "row": None, "column": column, "message": message}
+    ]
+    assert client.get("/benchmarks", headers=as_role(Role.ANALYST)).json()["total"] == 0

@@ -184,7 +184,14 @@ def test_the_same_idempotency_key_with_another_batch_is_422(
     response = submit(batch[:-1], headers={"Idempotency-Key": "k1"})
     assert response.status_code == 422
     assert response.json() == {
-        "detail": "Idempotency-Key was already used with a different request"
+        "detail": [
+            {
+                "file": "request",
+                "row": None,
+                "column": "Idempotency-Key",
+                "message": "Idempotency-Key was already used with a different request",
+            }
+        ]
     }
     other_options = submit(batch, objective="min-distance", headers={"Idempotency-Key": "k1"})
     assert other_options.status_code == 422

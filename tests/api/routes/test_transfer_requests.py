@@ -40,9 +40,16 @@ from optimizer.transfers import (
 )
 
 STALE = {"detail": "Occupancy changed since the request was evaluated"}
-REASON_NEEDED = {"detail": "A decision against the recommendation needs a written reason"}
-SAME_REVIEWER = {"detail": "The approval must come from a second reviewer, not the one who decided"}
-NOT_LAWFUL = {"detail": "The transfer is not lawful and cannot be granted"}
+
+
+def refusal(message: str) -> dict[str, Any]:
+    """A rule's refusal of a decision: a 422 problem list, like every other 422."""
+    return {"detail": [{"file": "request", "row": None, "column": "decision", "message": message}]}
+
+
+REASON_NEEDED = refusal("A decision against the recommendation needs a written reason")
+SAME_REVIEWER = refusal("The approval must come from a second reviewer, not the one who decided")
+NOT_LAWFUL = refusal("The transfer is not lawful and cannot be granted")
 CANDIDATES = 60
 """Convicts tried per case before the data set is declared not to hold it."""
 
@@ -615,7 +622,7 @@ def test_a_grant_with_a_swap_where_none_exists_is_refused(
     )
     assert (response.status_code, response.json()) == (
         422,
-        {"detail": "No swap makes room for this transfer"},
+        refusal("No swap makes room for this transfer"),
     )
 
 

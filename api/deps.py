@@ -124,8 +124,8 @@ async def reject_unknown_query(request: Request) -> None:
         return
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
-    if dependant is None:
-        return
+    if dependant is None or not getattr(route, "include_in_schema", True):
+        return  # pages of the console are not the documented API
     names = _QUERY_NAMES.get(id(route))
     if names is None:
         names = frozenset(_query_names(dependant))

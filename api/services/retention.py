@@ -62,14 +62,18 @@ class RetentionSweeper:
         self._keep_days = keep_days
         self._interval_s = interval_s
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="run-retention", daemon=True)
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        """Start sweeping; an application started again (its lifespan re-entered) starts anew."""
+        self.close()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="run-retention", daemon=True)
         self._thread.start()
 
     def close(self) -> None:
         self._stop.set()
-        if self._thread.is_alive():
+        if self._thread is not None and self._thread.is_alive():
             self._thread.join(timeout=30)
 
     def _run(self) -> None:

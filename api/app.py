@@ -17,7 +17,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.auth import TokenVerifier
-from api.errors import ServiceError, UnauthorizedError
+from api.errors import (
+    ServiceError,
+    UnauthorizedError,
+    message,
+    problems_message,
+    request_language,
+)
 from api.middleware import RouteAccessLog
 from api.routes import (
     audit,
@@ -35,6 +41,7 @@ from api.services.setup import open_store
 from api.settings import Settings
 from api.store import read_network
 from optimizer.domain import InputError, Problem
+from optimizer.i18n import Language
 
 DESCRIPTION = """
 Allocates newly sentenced convicts to Kazakhstan's penal facilities optimally (every hard rule
@@ -93,9 +100,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.tokens = TokenVerifier(store.sessions, settings.token_cache_s)
     app.state.benchmarks = runner
-    # Explanations name regions; render_explanation reads only these two columns, and plain
-    # lists spare it two DataFrame lookups on every read.
-    app.state.region_names = {c: network.regions[c].tolist() for c in ("region", "name")}
+    # Explanations name regions and facilities in each language; plain lists spare
+    # render_explanation DataFrame lookups on every read.
+    names = ("name", "name_ru", "name_kk")
+    app.state.network_names = {
+        "regions": {c: network.regions[c].tolist() for c in ("region", *names)},
+        "facilities": {c: network.facilities[c].tolist() for c in ("facility_id", *names)},
+    }
     app.state.explanation_cache = placements.ExplanationCache()
     for module in (
         regions,
@@ -124,30 +135,41 @@ def _without_telemetry() -> dict[str, Any]:
 
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
-    async def service_error(_request: Request, error: ServiceError) -> JSONResponse:
+    async def service_error(request: Request, error: ServiceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, UnauthorizedError) else None
-        return JSONResponse(
-            {"detail": error.detail}, status_code=error.status_code, headers=headers
-        )
+        lang = _language(request)
+        body = {"detail": error.detail}
+        if lang is not None:
+            body["message"] = message(error.detail, lang)
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
 
     @app.exception_handler(InputError)
-    async def input_error(_request: Request, error: InputError) -> JSONResponse:
-        return _problems(error.problems)
+    async def input_error(request: Request, error: InputError) -> JSONResponse:
+        return _problems(error.problems, _language(request))
 
     @app.exception_handler(RequestValidationError)
-    async def request_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def request_error(request: Request, error: RequestValidationError) -> JSONResponse:
         problems: dict[tuple[str, int | None, str | None], Problem] = {}
         for e in error.errors():
             problem = _problem(e)
             problems.setdefault((problem.file, problem.row, problem.column), problem)
-        return _problems(list(problems.values()))
+        return _problems(list(problems.values()), _language(request))
 
 
-def _problems(problems: list[Problem]) -> JSONResponse:
+def _language(request: Request) -> Language | None:
+    return request_language(
+        request.query_params.get("lang"), request.headers.get("accept-language")
+    )
+
+
+def _problems(problems: list[Problem], lang: Language | None) -> JSONResponse:
     detail = [
         {"file": p.file, "row": p.row, "column": p.column, "message": p.message} for p in problems
     ]
-    return JSONResponse({"detail": detail}, status_code=422)
+    body: dict[str, object] = {"detail": detail}
+    if lang is not None:
+        body["message"] = problems_message(len(problems), lang)
+    return JSONResponse(body, status_code=422)
 
 
 def _problem(error: Any) -> Problem:

@@ -17,7 +17,7 @@ import gettext
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from babel import Locale
 from babel.dates import format_date
@@ -52,7 +52,13 @@ def language(code: str) -> Language:
     return found
 
 
-def negotiate(accept_language: str | None, default: Language = FALLBACK) -> Language:
+@overload
+def negotiate(accept_language: str | None) -> Language: ...
+@overload
+def negotiate(accept_language: str | None, default: Language) -> Language: ...
+@overload
+def negotiate(accept_language: str | None, default: None) -> Language | None: ...
+def negotiate(accept_language: str | None, default: Language | None = FALLBACK) -> Language | None:
     """The best of our languages for an HTTP `Accept-Language` header (RFC 9110 weights)."""
     ranked: list[tuple[float, int, Language]] = []
     for position, part in enumerate((accept_language or "").split(",")):
@@ -70,8 +76,8 @@ def negotiate(accept_language: str | None, default: Language = FALLBACK) -> Lang
 
 
 @functools.cache
-def _catalogue(domain: str, lang: Language) -> gettext.NullTranslations:
-    path = LOCALE_DIR / lang.value / "LC_MESSAGES" / f"{domain}.mo"
+def _catalogue(domain: str, lang: Language, directory: Path) -> gettext.NullTranslations:
+    path = directory / lang.value / "LC_MESSAGES" / f"{domain}.mo"
     if not path.exists():
         if lang is FALLBACK:
             raise FileNotFoundError(f"no English catalogue for the domain {domain!r}: {path}")
@@ -86,6 +92,8 @@ class Translator:
 
     domain: str
     lang: Language
+    directory: Path = LOCALE_DIR
+    """Where the domain's catalogues are (the service keeps its own under `api/locale`)."""
 
     def __call__(self, key: str, /, **fields: Any) -> str:
         """The text for `key`, filled with `fields` (`str.format`)."""
@@ -101,7 +109,7 @@ class Translator:
 
     def _text(self, key: str, n: int | None) -> str:
         for lang in (self.lang, FALLBACK):
-            catalogue = _catalogue(self.domain, lang)
+            catalogue = _catalogue(self.domain, lang, self.directory)
             text = catalogue.gettext(key) if n is None else catalogue.ngettext(key, key, n)
             if text != key:
                 return text
@@ -127,9 +135,9 @@ class Translator:
         return self.lang.value
 
 
-def translator(domain: str, lang: str) -> Translator:
+def translator(domain: str, lang: str, directory: Path = LOCALE_DIR) -> Translator:
     """The messages of `domain` in `lang`; `ValueError` for an unknown language."""
-    return Translator(domain, language(lang))
+    return Translator(domain, language(lang), directory)
 
 
 def translate(domain: str, key: str, lang: str, /, **fields: Any) -> str:

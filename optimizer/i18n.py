@@ -92,8 +92,9 @@ class Translator:
 
     domain: str
     lang: Language
-    directory: Path = LOCALE_DIR
-    """Where the domain's catalogues are (the service keeps its own under `api/locale`)."""
+    directory: Path | None = None
+    """Where the domain's catalogues are, if not under `LOCALE_DIR` (the service keeps its own
+    under `api/locale`)."""
 
     def __call__(self, key: str, /, **fields: Any) -> str:
         """The text for `key`, filled with `fields` (`str.format`)."""
@@ -109,7 +110,7 @@ class Translator:
 
     def _text(self, key: str, n: int | None) -> str:
         for lang in (self.lang, FALLBACK):
-            catalogue = _catalogue(self.domain, lang, self.directory)
+            catalogue = _catalogue(self.domain, lang, self.directory or LOCALE_DIR)
             text = catalogue.gettext(key) if n is None else catalogue.ngettext(key, key, n)
             if text != key:
                 return text
@@ -135,7 +136,7 @@ class Translator:
         return self.lang.value
 
 
-def translator(domain: str, lang: str, directory: Path = LOCALE_DIR) -> Translator:
+def translator(domain: str, lang: str, directory: Path | None = None) -> Translator:
     """The messages of `domain` in `lang`; `ValueError` for an unknown language."""
     return Translator(domain, language(lang), directory)
 

@@ -274,8 +274,7 @@ def _why_not(words: Words, explanation: Explanation, item: CloserFacility) -> st
     """Why the convict is not in this closer facility: the first reason that holds."""
     say = words.say
     if item.co_defendants:
-        citation = rule_citation("co-defendant-separation", words.lang)
-        return say("why.co_defendant", ids=", ".join(item.co_defendants), legal_source=citation)
+        return say("why.co_defendant", ids=", ".join(item.co_defendants))
     placement = explanation.placement
     if (
         explanation.objective is Objective.HOME_FIRST

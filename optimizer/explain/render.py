@@ -10,7 +10,7 @@ from the data set's `name_ru` / `name_kk` columns.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -48,10 +48,13 @@ class Words:
     say: Translator
     regions: Mapping[str, str]
     facilities: Mapping[str, str]
+    lang: str = ""
+    rule_lines: dict[object, list[str]] = field(default_factory=dict)
+    """The rule lines and eligible-set line already written, by what they say (the convicts of a
+    class share them)."""
 
-    @property
-    def lang(self) -> str:
-        return self.say.lang.value
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lang", self.say.lang.value)
 
     def region(self, code: str) -> str:
         return self.regions.get(code, code)
@@ -141,8 +144,18 @@ def _profile_lines(words: Words, explanation: Explanation) -> list[str]:
             officer=say("officer") if p.former_officer else "",
             case=say("case", case_id=p.case_id) if p.case_id else "",
         ),
-        say("rules"),
     ]
+    eligible = explanation.eligible
+    key = (tuple(rule.id for rule in explanation.rules), eligible)
+    if key not in words.rule_lines:
+        words.rule_lines[key] = _rule_lines(words, explanation)
+    return lines + words.rule_lines[key]
+
+
+def _rule_lines(words: Words, explanation: Explanation) -> list[str]:
+    """The rules applied, with their legal sources, and the eligible set they leave."""
+    say = words.say
+    lines = [say("rules")]
     lines += [
         say(
             "rule.line",

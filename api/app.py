@@ -99,9 +99,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.tokens = TokenVerifier(store.sessions, settings.token_cache_s)
     app.state.benchmarks = runner
-    # Explanations name regions; render_explanation reads only these two columns, and plain
-    # lists spare it two DataFrame lookups on every read.
-    app.state.region_names = {c: network.regions[c].tolist() for c in ("region", "name")}
+    # Explanations name regions and facilities in each language; plain lists spare
+    # render_explanation DataFrame lookups on every read.
+    names = ("name", "name_ru", "name_kk")
+    app.state.network_names = {
+        "regions": {c: network.regions[c].tolist() for c in ("region", *names)},
+        "facilities": {c: network.facilities[c].tolist() for c in ("facility_id", *names)},
+    }
     app.state.explanation_cache = placements.ExplanationCache()
     for module in (
         regions,

@@ -18,31 +18,42 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from api.errors import UNREADABLE_BODY, ServiceError, UnauthorizedError
+from api.errors import (
+    UNREADABLE_BODY,
+    ServiceError,
+    UnauthorizedError,
+    message,
+    problems_message,
+    request_language,
+)
 from optimizer.domain import InputError, Problem
+from optimizer.i18n import Language
 
 
 def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
-    async def service_error(_request: Request, error: ServiceError) -> JSONResponse:
+    async def service_error(request: Request, error: ServiceError) -> JSONResponse:
+        lang = language_of(request)
         if error.status_code == 422:
-            return problems_response([Problem("request", None, error.column, error.detail)])
+            problem = Problem("request", None, error.column, error.detail)
+            return problems_response([problem], lang)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, UnauthorizedError) else None
-        return JSONResponse(
-            {"detail": error.detail}, status_code=error.status_code, headers=headers
-        )
+        body = {"detail": error.detail}
+        if lang is not None:
+            body["message"] = message(error.detail, lang)
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
 
     @app.exception_handler(InputError)
-    async def input_error(_request: Request, error: InputError) -> JSONResponse:
-        return problems_response(error.problems)
+    async def input_error(request: Request, error: InputError) -> JSONResponse:
+        return problems_response(error.problems, language_of(request))
 
     @app.exception_handler(RequestValidationError)
-    async def request_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def request_error(request: Request, error: RequestValidationError) -> JSONResponse:
         problems: dict[tuple[str, int | None, str | None], Problem] = {}
         for e in error.errors():
             problem = _problem(e)
             problems.setdefault((problem.file, problem.row, problem.column), problem)
-        return problems_response(list(problems.values()))
+        return problems_response(list(problems.values()), language_of(request))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
@@ -84,11 +95,22 @@ def _path_methods(app: FastAPI) -> list[tuple[re.Pattern[str], frozenset[str]]]:
     return cached
 
 
-def problems_response(problems: list[Problem]) -> JSONResponse:
+def language_of(request: Request) -> Language | None:
+    """The language a request names (`?lang=`, else `Accept-Language`), or None."""
+    return request_language(
+        request.query_params.get("lang"), request.headers.get("accept-language")
+    )
+
+
+def problems_response(problems: list[Problem], lang: Language | None = None) -> JSONResponse:
+    """422 with the problem list; with a language, a sentence saying how many there are."""
     detail = [
         {"file": p.file, "row": p.row, "column": p.column, "message": p.message} for p in problems
     ]
-    return JSONResponse({"detail": detail}, status_code=422)
+    body: dict[str, object] = {"detail": detail}
+    if lang is not None:
+        body["message"] = problems_message(len(problems), lang)
+    return JSONResponse(body, status_code=422)
 
 
 def _problem(error: Any) -> Problem:

@@ -1,10 +1,91 @@
 """The service's errors, each with its HTTP status and a fixed sentence as `detail`.
 
 `app.py` maps them, and the engine's `InputError`, to responses in one place; tests assert the
-sentences word for word.
+sentences word for word. `detail` stays the English sentence (clients match on it); when the
+client names a language (`?lang=`, else an `Accept-Language` that matches en, ru or kk),
+`message` says the same beside it in that language, from the gettext domain `service` under
+`api/locale`.
 """
 
 from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from optimizer.i18n import FALLBACK, Language, Translator, negotiate, translator
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+"""The service's own catalogues: `api/locale/<lang>/LC_MESSAGES/service.po`."""
+
+DOMAIN = "service"
+
+SENTENCES = (
+    "not-authenticated",
+    "invalid-token",
+    "not-permitted",
+    "run-not-found",
+    "placement-not-found",
+    "transfer-request-not-found",
+    "facility-not-found",
+    "convict-not-found",
+    "region-not-found",
+    "benchmark-not-found",
+    "benchmark-report-not-found",
+    "benchmark-failed",
+    "benchmark-not-finished",
+    "occupancy-changed-meanwhile",
+    "occupancy-changed-since-run",
+    "occupancy-changed-since-request",
+    "run-already-committed",
+    "run-before-population",
+    "convict-serving",
+    "idempotency-mismatch",
+    "reason-needed",
+    "same-reviewer",
+    "not-lawful",
+    "no-swap",
+    "no-room",
+    "already-decided",
+    "awaiting-approval",
+    "not-awaiting-approval",
+)
+"""The keys of every fixed `detail` sentence; the English catalogue holds the sentences."""
+
+
+def says(lang: str | Language) -> Translator:
+    """The service's sentences in `lang`."""
+    return translator(DOMAIN, str(lang), LOCALE_DIR)
+
+
+@functools.cache
+def _keys_by_sentence() -> dict[str, str]:
+    english = says(FALLBACK)
+    return {english(key): key for key in SENTENCES}
+
+
+def sentence_key(detail: str) -> str | None:
+    """The catalogue key of an English `detail` sentence; None for one it does not hold."""
+    return _keys_by_sentence().get(detail)
+
+
+def message(detail: str, lang: Language) -> str:
+    """The `detail` sentence in `lang` (as it is when the catalogue does not hold it)."""
+    key = sentence_key(detail)
+    return detail if key is None else says(lang)(key)
+
+
+def problems_message(count: int, lang: Language) -> str:
+    """The sentence beside a 422's list of problems: how many there are, in `lang`."""
+    return says(lang).plural("input.problems", count)
+
+
+def request_language(query_lang: str | None, accept_language: str | None) -> Language | None:
+    """`?lang=` when it names one of our languages, else the best for `Accept-Language`; None
+    when the request names none of them."""
+    if query_lang in {language.value for language in Language}:
+        return Language(query_lang)
+    return negotiate(accept_language, default=None) if accept_language else None
+
 
 NOT_AUTHENTICATED = "Not authenticated"
 INVALID_TOKEN = "Invalid token"

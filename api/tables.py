@@ -46,6 +46,8 @@ class RegionRow(Base):
 
     region: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    name_kk: Mapped[str | None] = mapped_column(String(200), nullable=True)
     centre: Mapped[str] = mapped_column(String(200))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
@@ -62,6 +64,8 @@ class FacilityRow(Base):
 
     facility_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
+    name_ru: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    name_kk: Mapped[str | None] = mapped_column(String(300), nullable=True)
     region: Mapped[str] = mapped_column(ForeignKey("regions.region"), index=True)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)

@@ -1,4 +1,4 @@
-"""How fast explanations are: all convicts of a national run, and one convict alone.
+"""How fast explanations are: all convicts of a national run in each language, and one alone.
 
     python benchmarks/explain.py [--size 32000] [--seed 1] [--singles 200]
 
@@ -17,7 +17,9 @@ import numpy as np
 from benchmarks.allocation import cohort, network_for
 from optimizer.allocation import solve
 from optimizer.data import read_regions
-from optimizer.explain import explain_all, explain_convict, render_explanation
+from optimizer.explain import explain_all, explain_convict, explain_placements, render_explanation
+from optimizer.explain.render import words_for
+from optimizer.i18n import LANGUAGES
 
 
 def main() -> None:
@@ -39,10 +41,14 @@ def main() -> None:
     start = time.perf_counter()
     explanations = explain_all(solution, regions)
     all_s = time.perf_counter() - start
-    start = time.perf_counter()
-    for explanation in explanations:
-        render_explanation(explanation, "ru", regions)
-    render_s = time.perf_counter() - start
+    typed = explain_placements(solution)
+    render_s = {}
+    for lang in LANGUAGES:
+        start = time.perf_counter()
+        words = words_for(lang, regions, facilities)
+        for explanation in typed:
+            render_explanation(explanation, lang, words=words)
+        render_s[lang] = time.perf_counter() - start
 
     rng = np.random.default_rng(args.seed)
     sample = rng.choice(len(convicts), size=min(args.singles, len(convicts)), replace=False)
@@ -55,7 +61,8 @@ def main() -> None:
 
     print(f"run: {args.size:,} convicts, {solution.method}, solved in {solve_s:.2f} s")
     print(f"all explanations (data): {all_s:.2f} s ({all_s / args.size * 1e6:.0f} us each)")
-    print(f"all texts rendered in Russian: {render_s:.2f} s")
+    for lang, seconds in render_s.items():
+        print(f"all {args.size:,} texts rendered in {lang}: {seconds:.2f} s")
     print(
         f"one explanation, data + English text: p50 {np.median(single_times) * 1000:.1f} ms, "
         f"p99 {np.percentile(single_times, 99) * 1000:.1f} ms (n={len(sample)})"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     pass
 
-from cli.options import add_network_arguments, add_solve_arguments, solve_options
+from cli.options import add_network_arguments, add_solve_arguments, say, solve_options
 
 EXIT_OK, EXIT_UNPLACED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -71,9 +71,9 @@ def _allocate(args: argparse.Namespace) -> int:
     write_csv_atomically(solution.placements, args.out)
     for path, text in documents.items():
         write_text_atomically(text, path)
-    text = summary.text()
+    text = summary.text(args.lang, regions)
     print("\n".join(text.splitlines()[:4]) if args.quiet else text)
-    print(f"Placements written to {args.out}.")
+    print(say(args)("allocate.written", path=args.out))
     if args.strict and summary.placed < summary.convicts:
         return EXIT_UNPLACED
     return EXIT_OK
@@ -103,11 +103,13 @@ def _generate_cohort(args: argparse.Namespace) -> int:
     from optimizer.data import read_regions, write_csv_atomically
 
     if args.size < 1:
-        print("placement: --size must be at least 1", file=sys.stderr)
+        print(say(args)("cohort.size"), file=sys.stderr)
         return EXIT_BAD_INPUT
     cohort = generate_cohort(
         args.size, args.seed, read_regions(args.regions), unique_homes=args.unique_homes
     )
     write_csv_atomically(cohort, args.out)
-    print(f"Wrote {len(cohort):,} convicts to {args.out} (seed {args.seed}).")
+    words = say(args)
+    convicts = words.plural("cohort.convicts", len(cohort))
+    print(words("cohort.written", convicts=convicts, path=args.out, seed=args.seed))
     return EXIT_OK

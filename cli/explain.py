@@ -26,7 +26,6 @@ def add_commands(
         "--placements", type=Path, required=True, help="the placements CSV it produced"
     )
     explain.add_argument("--convict", required=True, help="the convict_id to explain")
-    explain.add_argument("--lang", choices=["en", "ru"], default="en")
     explain.add_argument("--json", action="store_true", help="print the structured explanation")
     add_network_arguments(explain)
     add_solve_arguments(explain)
@@ -55,7 +54,7 @@ def _explain(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(explanation, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(render_explanation(explanation, args.lang, regions) + "\n")
+        sys.stdout.write(render_explanation(explanation, args.lang, regions, facilities) + "\n")
     return 0
 
 

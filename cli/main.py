@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from cli import allocate, explain, forecast, policies, service, transfers
+from cli.options import add_language_argument, say
 from optimizer.domain import InputError
 
 EXIT_BAD_INPUT = 2
@@ -51,7 +52,18 @@ def _parser(handlers: dict[str, Handler]) -> argparse.ArgumentParser:
 
     for family in COMMAND_FAMILIES:
         family.add_commands(sub, command)
+    add_language_everywhere(sub)
     return parser
+
+
+def add_language_everywhere(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`--lang` on every command that does not declare it itself (default English)."""
+    for parser in sub.choices.values():
+        nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            add_language_everywhere(nested[0])
+        elif "--lang" not in parser._option_string_actions:
+            add_language_argument(parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except InputError as error:
-        print(f"placement: {len(error.problems)} problem(s) in the input:", file=sys.stderr)
+        print(say(args).plural("input.problems", len(error.problems)), file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -73,11 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         extra = EXTRAS.get((error.name or "").split(".")[0])
         if extra is None:
             raise
-        print(
-            f"placement {args.command}: needs the optional package {error.name!r}; "
-            f"install it with: pip install -e '.[{extra}]'",
-            file=sys.stderr,
-        )
+        text = say(args)("missing.package", command=args.command, package=error.name, extra=extra)
+        print(text, file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

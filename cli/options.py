@@ -6,8 +6,27 @@ import argparse
 from pathlib import Path
 
 from optimizer.domain import DistanceKind, Objective, SolveOptions
+from optimizer.i18n import FALLBACK, LANGUAGES, Translator, translator
 
 DEFAULTS = SolveOptions()
+
+DOMAIN = "cli"
+"""The gettext domain of the command's own messages (`optimizer/locale/<lang>/LC_MESSAGES`)."""
+
+
+def add_language_argument(parser: argparse.ArgumentParser) -> None:
+    """`--lang`: the language of everything the command prints (default English)."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=FALLBACK.value,
+        help="language of the output: en, ru or kk (default en)",
+    )
+
+
+def say(args: argparse.Namespace) -> Translator:
+    """The command's own messages in the language asked with `--lang`."""
+    return translator(DOMAIN, getattr(args, "lang", FALLBACK.value))
 
 
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:

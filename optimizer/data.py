@@ -28,7 +28,7 @@ from optimizer.domain import (
     Sex,
 )
 from optimizer.files import read_csv_text, write_csv_atomically, write_text_atomically
-from optimizer.rules import RULES, unlawful_sentences
+from optimizer.rules import RULES, rule_wording, unlawful_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,9 @@ LON_RANGE = (46.4, 87.4)
 AGE_RANGE = (14, 100)
 """Criminal responsibility starts at 14 (Criminal Code art. 15); 100 is a sanity bound."""
 
+LOCAL_NAME_COLUMNS = ("name_ru", "name_kk")
+"""Official Russian and Kazakh names of a region or facility (`name` when a file lacks them)."""
+
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -79,6 +82,8 @@ class Column:
 FACILITY_COLUMNS = (
     Column("facility_id"),
     Column("name"),
+    Column("name_ru", required=False),
+    Column("name_kk", required=False),
     Column("region"),
     Column("lat"),
     Column("lon"),
@@ -138,6 +143,8 @@ HISTORY_NOTICE = (
 REGION_COLUMNS = (
     Column("region"),
     Column("name"),
+    Column("name_ru", required=False),
+    Column("name_kk", required=False),
     Column("centre"),
     Column("lat"),
     Column("lon"),
@@ -205,6 +212,12 @@ class _Checker:
         bad = values.notna() & ((values < low) | (values > high))
         self.flag(bad, column, lambda v: f"{v} is outside {what} ({low} to {high})")
 
+    def local_names(self, given: Iterable[str]) -> dict[str, pd.Series]:
+        """`name_ru`, `name_kk`: required in each row if the file has them, else `name`."""
+        for column in set(LOCAL_NAME_COLUMNS) & set(given):
+            self.required_text(column)
+        return {c: self.table[c if c in given else "name"] for c in LOCAL_NAME_COLUMNS}
+
     def boolean(self, column: str) -> pd.Series:
         lowered = self.table[column].str.lower()
         bad = ~lowered.isin(_TRUE | _FALSE)
@@ -258,11 +271,13 @@ def validate_regions(raw: pd.DataFrame, file: str = "regions.csv") -> pd.DataFra
     check.within(lat, "lat", *LAT_RANGE, "Kazakhstan's latitudes")
     check.within(lon, "lon", *LON_RANGE, "Kazakhstan's longitudes")
     population = check.integer("population")
+    names = check.local_names(raw.columns)
     _raise_if(check.problems)
     return pd.DataFrame(
         {
             "region": table["region"],
             "name": table["name"],
+            **names,
             "centre": table["centre"],
             "lat": lat,
             "lon": lon,
@@ -298,11 +313,13 @@ def validate_facilities(
     officers = check.boolean("for_former_officers")
     check.choice("criminal_history", [h.value for h in FacilityHistory], "criminal history")
     lifers = check.boolean("for_life_sentences")
+    names = check.local_names(raw.columns)
     _raise_if(check.problems)
     return pd.DataFrame(
         {
             "facility_id": table["facility_id"],
             "name": table["name"],
+            **names,
             "region": table["region"],
             "lat": lat,
             "lon": lon,
@@ -385,7 +402,7 @@ def sentence_problems(convicts: pd.DataFrame, file: str, *, placed: bool = False
     problems = []
     for position in np.flatnonzero(failed != ""):
         rule = RULES[str(failed[position])]
-        message = f"{rule.wording.rstrip('.')} ({rule.legal_source}; {rule.id})"
+        message = f"{rule_wording(rule.id).rstrip('.')} ({rule.legal_source}; {rule.id})"
         problems.append(Problem(file, int(position) + 1, rule.column, message))
     return problems
 

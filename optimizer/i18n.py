@@ -17,11 +17,11 @@ import gettext
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 """Where the catalogues are: `<lang>/LC_MESSAGES/<domain>.po` and `.mo`."""
@@ -52,7 +52,13 @@ def language(code: str) -> Language:
     return found
 
 
-def negotiate(accept_language: str | None, default: Language = FALLBACK) -> Language:
+@overload
+def negotiate(accept_language: str | None) -> Language: ...
+@overload
+def negotiate(accept_language: str | None, default: Language) -> Language: ...
+@overload
+def negotiate(accept_language: str | None, default: None) -> Language | None: ...
+def negotiate(accept_language: str | None, default: Language | None = FALLBACK) -> Language | None:
     """The best of our languages for an HTTP `Accept-Language` header (RFC 9110 weights)."""
     ranked: list[tuple[float, int, Language]] = []
     for position, part in enumerate((accept_language or "").split(",")):
@@ -70,8 +76,8 @@ def negotiate(accept_language: str | None, default: Language = FALLBACK) -> Lang
 
 
 @functools.cache
-def _catalogue(domain: str, lang: Language) -> gettext.NullTranslations:
-    path = LOCALE_DIR / lang.value / "LC_MESSAGES" / f"{domain}.mo"
+def _catalogue(domain: str, lang: Language, directory: Path) -> gettext.NullTranslations:
+    path = directory / lang.value / "LC_MESSAGES" / f"{domain}.mo"
     if not path.exists():
         if lang is FALLBACK:
             raise FileNotFoundError(f"no English catalogue for the domain {domain!r}: {path}")
@@ -86,6 +92,9 @@ class Translator:
 
     domain: str
     lang: Language
+    directory: Path | None = None
+    """Where the domain's catalogues are, if not under `LOCALE_DIR` (the service keeps its own
+    under `api/locale`)."""
 
     def __call__(self, key: str, /, **fields: Any) -> str:
         """The text for `key`, filled with `fields` (`str.format`)."""
@@ -100,17 +109,14 @@ class Translator:
         return self._text(key, None)
 
     def _text(self, key: str, n: int | None) -> str:
-        for lang in (self.lang, FALLBACK):
-            catalogue = _catalogue(self.domain, lang)
-            text = catalogue.gettext(key) if n is None else catalogue.ngettext(key, key, n)
-            if text != key:
-                return text
-        raise KeyError(f"no message {key!r} in the {self.domain!r} catalogue")
+        form = None if n is None else _plural_form(self.domain, self.lang, self._directory, n)
+        return _message(self.domain, self.lang, self._directory, key, form)
 
     def number(self, value: float, digits: int = 0) -> str:
-        """A number as this locale writes it, rounded to `digits` decimals."""
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(round(value, digits), format=pattern, locale=self._locale)
+        """A number as this locale writes it (`#,##0` grouping), rounded to `digits` decimals."""
+        group, decimal = _number_symbols(self._locale)
+        text = f"{round(value, digits):,.{digits}f}"
+        return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
     def percent(self, share: float, digits: int = 1) -> str:
         """A share (0.5) as this locale writes a percentage (50.0%, 50,0 %)."""
@@ -123,13 +129,53 @@ class Translator:
         return format_date(day, "long", locale=self._locale)
 
     @property
+    def _directory(self) -> Path:
+        return self.directory or LOCALE_DIR
+
+    @property
     def _locale(self) -> str:
         return self.lang.value
 
 
-def translator(domain: str, lang: str) -> Translator:
+@functools.lru_cache(maxsize=65536)
+def _message(domain: str, lang: Language, directory: Path, key: str, form: int | None) -> str:
+    """The text of `key` (in the plural form `form`), falling back to English; rendering many
+    texts asks for the same few hundred messages again and again."""
+    n = None if form is None else _representative(domain, lang, directory, form)
+    for candidate in (lang, FALLBACK):
+        catalogue = _catalogue(domain, candidate, directory)
+        text = catalogue.gettext(key) if n is None else catalogue.ngettext(key, key, n)
+        if text != key:
+            return text
+    raise KeyError(f"no message {key!r} in the {domain!r} catalogue")
+
+
+@functools.lru_cache(maxsize=4096)
+def _plural_form(domain: str, lang: Language, directory: Path, n: int) -> int:
+    """The index of the plural form that `n` takes in the language's catalogue."""
+    catalogue = _catalogue(domain, lang, directory)
+    plural = getattr(catalogue, "plural", None)
+    return int(plural(n)) if plural is not None else int(n != 1)
+
+
+@functools.lru_cache(maxsize=256)
+def _representative(domain: str, lang: Language, directory: Path, form: int) -> int:
+    """A number that takes plural form `form` in the language's catalogue (for the lookup)."""
+    for n in range(200):
+        if _plural_form(domain, lang, directory, n) == form:
+            return n
+    return 1 if form == 0 else 2
+
+
+@functools.cache
+def _number_symbols(locale: str) -> tuple[str, str]:
+    """The locale's group and decimal symbols (`2 413,5` in Russian and Kazakh)."""
+    return get_group_symbol(locale), get_decimal_symbol(locale)
+
+
+def translator(domain: str, lang: str, directory: Path | None = None) -> Translator:
     """The messages of `domain` in `lang`; `ValueError` for an unknown language."""
-    return Translator(domain, language(lang))
+    return Translator(domain, language(lang), directory)
 
 
 def translate(domain: str, key: str, lang: str, /, **fields: Any) -> str:

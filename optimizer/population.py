@@ -35,11 +35,11 @@ from optimizer.domain import (
 from optimizer.geo import haversine_km
 from optimizer.rules import (
     LIFE_SENTENCE_MAX_AGE,
-    RULES,
     convict_classes,
     eligibility,
     facility_profiles,
     first_failed_rule,
+    rule_wording,
 )
 
 POPULATION_SEED = 2021
@@ -261,7 +261,7 @@ def _unlawful_placements(
             file,
             int(i) + 1,
             FACILITY_COLUMN,
-            f"{ids[i]} may not serve in {names[placed[i]]}: {RULES[str(failed[i])].wording} "
+            f"{ids[i]} may not serve in {names[placed[i]]}: {rule_wording(str(failed[i]))} "
             f"({failed[i]})",
         )
         for i in np.flatnonzero(failed != "")

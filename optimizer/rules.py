@@ -1,8 +1,14 @@
-"""The hard rules of placement: one named predicate per rule, with its wording and legal source.
+"""The hard rules of placement: one named predicate per rule, with its legal source.
 
 This module alone decides which facilities a convict may be placed in, and which sentences the
 law allows at all. The model, the explanations, the transfer review, the input validation and
 the API all ask it, by rule id. `data/README.md` (section "Legal sources") quotes each source.
+
+A rule's words live in one place, the gettext domain `rules`
+(`optimizer/locale/<lang>/LC_MESSAGES/rules.po`): its short name (`name.<id>`), its wording
+(`rule.<id>`) and its legal citation in each language (`source.<id>`; the English one is
+`Rule.legal_source`, which a test holds equal to the catalogue). `rule_wording`,
+`rule_name` and `rule_citation` read them; nothing else words a rule.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from optimizer.domain import AgeCategory, CriminalHistory, FacilityHistory, SecurityLevel, Sex
+from optimizer.i18n import translate
 
 BoolMatrix = npt.NDArray[np.bool_]
 BoolArray = npt.NDArray[np.bool_]
@@ -69,8 +76,8 @@ class RuleKind(StrEnum):
 class Rule:
     id: str
     kind: RuleKind
-    wording: str
     legal_source: str
+    """The legal source in English; `rule_citation` gives it in any language."""
     allows: Callable[[pd.DataFrame, pd.DataFrame], BoolMatrix] | None = None
     """For eligibility rules: classes (rows) x facilities (columns) -> allowed."""
     permits: Callable[[pd.DataFrame], BoolArray] | None = None
@@ -180,29 +187,24 @@ _ELIGIBILITY = (
     Rule(
         "same-security-level",
         RuleKind.ELIGIBILITY,
-        "The facility is of the security level that the court set.",
         f"{CODE} art. 46 part 5",
         _equal("security_level", "security_level"),
     ),
     Rule(
         "same-sex",
         RuleKind.ELIGIBILITY,
-        "Men and women serve in separate facilities.",
         f"{PENAL} art. 94 part 1; UN Nelson Mandela Rules, rule 11(a)",
         _equal("sex", "sex"),
     ),
     Rule(
         "same-age-category",
         RuleKind.ELIGIBILITY,
-        "Convicts under 18 at sentencing serve in juvenile facilities, adults in adult ones.",
         f"{PENAL} art. 94 part 1 and art. 150; UN Nelson Mandela Rules, rule 11(d)",
         _equal("age_category", "age_category"),
     ),
     Rule(
         "medical-profile",
         RuleKind.ELIGIBILITY,
-        "A specialised medical facility holds only convicts who need one of its profiles, and "
-        "a convict who needs medical care serves in a facility with that profile.",
         f"{PENAL}: article not found; MVD order No. 530 of 19 August 2014 (tuberculosis care "
         "in penal institutions)",
         _medical_profile_allows,
@@ -210,23 +212,18 @@ _ELIGIBILITY = (
     Rule(
         "former-officer-separation",
         RuleKind.ELIGIBILITY,
-        "Former law-enforcement officers serve in facilities for former officers, and only "
-        "they serve there.",
         f"{PENAL} art. 94 parts 2, 3 and 5",
         _officer_separation_allows,
     ),
     Rule(
         "life-sentence-separation",
         RuleKind.ELIGIBILITY,
-        "Convicts sentenced to life serve in facilities for lifers, and only they serve there.",
         f"{PENAL} art. 94 part 4 and art. 140 part 1",
         _life_sentence_allows,
     ),
     Rule(
         "criminal-history-separation",
         RuleKind.ELIGIBILITY,
-        "Convicts imprisoned for the first time are held apart from those who served a prison "
-        "sentence before (separate facilities or isolated sections); minimum security is exempt.",
         f"{PENAL} art. 94 parts 2 and 3",
         _criminal_history_allows,
     ),
@@ -236,9 +233,6 @@ _SENTENCES = (
     Rule(
         "court-sentence-only",
         RuleKind.SENTENCE,
-        "'mixed' is not a court sentence: convicts stay in a pre-trial detention centre (SIZO) "
-        "for household work by an administrative decision, and the allocation places court "
-        "sentences only.",
         f"{PENAL} of 1997 art. 69 part 1 and art. 72 (household work in SIZO); the article of "
         "the 2014 code was not found",
         permits=_not_mixed,
@@ -247,7 +241,6 @@ _SENTENCES = (
     Rule(
         "no-extreme-security-for-women",
         RuleKind.SENTENCE,
-        "Women are not sentenced to extreme security.",
         f"{CODE} art. 46 part 5 (as amended on 17 March 2023)",
         permits=_no_extreme_for_women,
         column="security_level",
@@ -255,7 +248,6 @@ _SENTENCES = (
     Rule(
         "juveniles-serve-medium-security",
         RuleKind.SENTENCE,
-        "Convicts under 18 at sentencing serve in medium-security institutions for minors.",
         f"{CODE} art. 46 parts 5-6 (as amended on 17 March 2023); {PENAL} art. 150",
         permits=_juveniles_medium_only,
         column="security_level",
@@ -263,7 +255,6 @@ _SENTENCES = (
     Rule(
         "no-life-sentence-for-women-or-juveniles",
         RuleKind.SENTENCE,
-        "Life imprisonment is not imposed on women or on those who offended under 18.",
         f"{CODE} art. 46 part 4",
         permits=_life_only_for_adult_men,
         column="life_sentence",
@@ -271,7 +262,6 @@ _SENTENCES = (
     Rule(
         "no-life-sentence-from-63",
         RuleKind.SENTENCE,
-        "Life imprisonment is not imposed on men aged 63 or more at sentencing.",
         f"{CODE} art. 46 part 4",
         permits=_life_not_for_older_men,
         column="life_sentence",
@@ -279,7 +269,6 @@ _SENTENCES = (
     Rule(
         "life-sentence-extreme-security",
         RuleKind.SENTENCE,
-        "Convicts sentenced to life serve in extreme-security institutions.",
         f"{PENAL} art. 140 part 1",
         permits=_life_in_extreme_security,
         column="security_level",
@@ -290,25 +279,21 @@ _OTHERS = (
     Rule(
         "capacity",
         RuleKind.CAPACITY,
-        "New placements never exceed a facility's free places (capacity minus occupied).",
         f"{PENAL} art. 88 (population limit of the facility)",
     ),
     Rule(
         "co-defendant-separation",
         RuleKind.PAIRWISE,
-        "Co-defendants in one case never serve in the same facility.",
         f"{PENAL}: article not found (separate detention of accomplices)",
     ),
     Rule(
         "home-region-first",
         RuleKind.OBJECTIVE,
-        "A convict serves in the home region unless it has no facility of the type or it is full.",
         f"{PENAL} art. 88",
     ),
     Rule(
         "close-to-home",
         RuleKind.OBJECTIVE,
-        "Convicts are allocated as far as possible close to their homes.",
         "UN Nelson Mandela Rules, rule 59",
     ),
 )
@@ -317,6 +302,31 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (*_ELIGIBILITY, *_SENTENCES,
 
 ELIGIBILITY_RULES = tuple(r for r in RULES.values() if r.kind is RuleKind.ELIGIBILITY)
 SENTENCE_RULES = tuple(r for r in RULES.values() if r.kind is RuleKind.SENTENCE)
+
+
+DOMAIN = "rules"
+"""The gettext domain of the rules' names, wordings, citations and the security levels."""
+
+
+def rule_wording(rule_id: str, lang: str = "en") -> str:
+    """What the rule requires, in one sentence, in `lang`."""
+    return translate(DOMAIN, f"rule.{RULES[rule_id].id}", lang)
+
+
+def rule_name(rule_id: str, lang: str = "en") -> str:
+    """The rule's short name in `lang`, to count by it ("excluded: 58 by type of facility")."""
+    return translate(DOMAIN, f"name.{RULES[rule_id].id}", lang)
+
+
+def rule_citation(rule_id: str, lang: str = "en") -> str:
+    """The rule's legal source as the codes are cited in `lang` (УИК РК, ҚР ҚАК)."""
+    return translate(DOMAIN, f"source.{RULES[rule_id].id}", lang)
+
+
+def level_name(level: str, lang: str = "en") -> str:
+    """A security level as the 2014 codes call it, to follow "facility" ("medium security",
+    "средней безопасности", "қауіпсіздігі орташа")."""
+    return translate(DOMAIN, f"level.{SecurityLevel(level).value}", lang)
 
 
 def eligibility(classes: pd.DataFrame, facilities: pd.DataFrame) -> BoolMatrix:

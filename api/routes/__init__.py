@@ -35,6 +35,6 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         documented[code] = {
             "model": ErrorPublic,
             "description": description,
-            "content": {"application/json": {"example": {"detail": example}}},
+            "content": {"application/json": {"example": {"detail": example, "message": example}}},
         }
     return documented

@@ -1,4 +1,4 @@
-"""A run's placements and the explanation of each, in English or Russian."""
+"""A run's placements and the explanation of each, in English, Russian or Kazakh."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from api import store
 from api.deps import RunReader, SessionDep
 from api.routes import responses
 from api.schemas import ExplanationPublic, Language, PlacementPublic, PlacementsPage
+from optimizer.i18n import negotiate
 
 router = APIRouter(prefix="/runs/{run_id}/placements", tags=["placements"])
 
@@ -67,14 +68,17 @@ async def read_explanation(
     _user: RunReader,
     run_id: uuid.UUID,
     convict_id: str,
-    lang: Language = Language.EN,
+    lang: Language | None = None,
 ) -> Response:
     """Why this facility, why not a closer one, what would have to change: as data and in words.
 
+    The words are in `lang` (en, ru, kk) or, without it, the best of them for the request's
+    `Accept-Language`; English by default. Regions and facilities are named in that language.
     The data is the explanation stored when the run was solved; the words are rendered from it.
     A run never changes once stored, so an answer already given is served from memory without
     leaving the event loop; otherwise the store is read in a worker thread.
     """
+    lang = lang or negotiate(request.headers.get("accept-language"))
     cache: ExplanationCache = request.app.state.explanation_cache
     key = (run_id, convict_id, lang.value)
     body = cache.get(key)
@@ -91,7 +95,8 @@ def _render_explanation(
 
     with request.app.state.store.sessions() as session:
         stored = store.get_explanation(session=session, run_id=run_id, convict_id=convict_id)
-    text = render_explanation(json.loads(stored), lang.value, request.app.state.region_names)
+    names = request.app.state.network_names
+    text = render_explanation(json.loads(stored), lang.value, names["regions"], names["facilities"])
     # The stored JSON goes out as it is: parsing and re-validating it would only cost time.
     return (
         f'{{"run_id":"{run_id}","convict_id":{_json(convict_id)},"lang":"{lang.value}",'

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from optimizer import i18n
 
 Scalar = str | int | float | bool | None
 
@@ -93,17 +94,31 @@ class ProblemsPublic(BaseModel):
     """422: every problem found in the input, in one pass."""
 
     detail: list[ProblemPublic]
+    message: str | None = Field(
+        None,
+        description="how many problems there are, in the language the request names with "
+        "`?lang=` or `Accept-Language` (absent when it names none); the problems are in English",
+        examples=["Во входных данных 2 ошибки; их перечень приведён в ответе."],
+    )
 
 
 class ErrorPublic(BaseModel):
-    """Any other refusal: a fixed sentence."""
+    """Any other refusal: a fixed English sentence, and the same sentence in the language asked."""
 
-    detail: str = Field(examples=["Run not found"])
+    detail: str = Field(
+        description="a fixed English sentence, the same whatever the language asked",
+        examples=["Run not found"],
+    )
+    message: str | None = Field(
+        None,
+        description="`detail` in the language the request names with `?lang=` (en, ru, kk) or, "
+        "without it, the best of them for `Accept-Language`; absent when it names none",
+        examples=["Распределение не найдено"],
+    )
 
 
-class Language(StrEnum):
-    EN = "en"
-    RU = "ru"
+Language = i18n.Language
+"""The languages of texts (en, ru, kk): the engine's own vocabulary."""
 
 
 class Health(BaseModel):

@@ -19,10 +19,13 @@ from api.db import for_update, storable
 from api.errors import ConflictError, NotFoundError
 from api.tables import FacilityRow, RegionRow
 
-REGION_COLUMNS = ("region", "name", "centre", "lat", "lon", "population")
+LOCAL_NAMES = ("name_ru", "name_kk")
+"""Names in Russian and Kazakh (revision 0004): read only when every row has them."""
+REGION_COLUMNS = ("region", "name", *LOCAL_NAMES, "centre", "lat", "lon", "population")
 FACILITY_COLUMNS = (
     "facility_id",
     "name",
+    *LOCAL_NAMES,
     "region",
     "lat",
     "lon",
@@ -88,15 +91,20 @@ def read_network(*, session: Session) -> Network:
     region_rows = list_regions(session=session)
     facility_rows = list_facilities(session=session)
     regions = validate_regions(
-        records_table([{c: getattr(r, c) for c in REGION_COLUMNS} for r in region_rows]),
-        file="regions (store)",
+        records_table(_records(region_rows, REGION_COLUMNS)), file="regions (store)"
     )
     facilities = validate_facilities(
-        records_table([{c: getattr(f, c) for c in FACILITY_COLUMNS} for f in facility_rows]),
+        records_table(_records(facility_rows, FACILITY_COLUMNS)),
         regions,
         file="facilities (store)",
     )
     return Network(regions, facilities, {f.facility_id: f.version for f in facility_rows})
+
+
+def _records(rows: Sequence[object], columns: Sequence[str]) -> list[dict[str, object]]:
+    """Rows as input records; the local names only when every row has them (else `name`)."""
+    kept = [c for c in columns if c not in LOCAL_NAMES or all(getattr(row, c) for row in rows)]
+    return [{c: getattr(row, c) for c in kept} for row in rows]
 
 
 def insert_network(*, session: Session, regions: pd.DataFrame, facilities: pd.DataFrame) -> None:

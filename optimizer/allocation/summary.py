@@ -1,4 +1,5 @@
-"""A readable summary of an allocation run: totals, by security level, by home region."""
+"""A readable summary of an allocation run: totals, by security level, by home region, and the
+gaps of the network (sentences the law allows that no facility of the network can take)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,35 @@ import numpy as np
 import pandas as pd
 
 from optimizer.allocation.solve import Solution
+from optimizer.allocation.summary_text import render_summary
+from optimizer.rules import CLASS_COLUMNS, ClassStanding, class_standing, convict_classes
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkGap:
+    """Convicts of one class whose sentence the law allows but no facility of the network fits:
+    a gap of the network, not of the person."""
+
+    convicts: int
+    security_level: str
+    sex: str
+    age_category: str
+    medical_need: str
+    former_officer: bool
+    criminal_history: str
+    life_sentence: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "convicts": self.convicts,
+            "security_level": self.security_level,
+            "sex": self.sex,
+            "age_category": self.age_category,
+            "medical_need": self.medical_need or None,
+            "former_officer": self.former_officer,
+            "criminal_history": self.criminal_history,
+            "life_sentence": self.life_sentence,
+        }
 
 
 @dataclass(frozen=True)
@@ -27,6 +57,7 @@ class Summary:
     optimal: bool
     gap_to_bound: tuple[int, int, int] | None = None
     """(unplaced, away from home, metres) at most above the optimum, when not proven."""
+    network_gaps: tuple[NetworkGap, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -42,32 +73,14 @@ class Summary:
             "method": self.method,
             "optimal": self.optimal,
             **({} if self.gap_to_bound is None else {"gap_to_bound": list(self.gap_to_bound)}),
+            "network_gaps": [gap.as_dict() for gap in self.network_gaps],
             "by_level": self.by_level.to_dict(orient="records"),
             "by_region": self.by_region.to_dict(orient="records"),
         }
 
-    def text(self) -> str:
-        share = self.placed_home / self.placed if self.placed else 0.0
-        lines = [
-            f"Allocated {self.placed:,} of {self.convicts:,} convicts "
-            f"({'optimal' if self.optimal else 'best found, optimality not proven'}, "
-            f"{self.method}).",
-            f"Placed in their home region: {self.placed_home:,} ({share:.1%}).",
-            f"Distance from home: total {self.total_distance_km:,.0f} km, mean "
-            f"{self.mean_distance_km:,.0f} km, median {self.median_distance_km:,.0f} km, "
-            f"max {self.max_distance_km:,.0f} km; {self.beyond_1000_km:,} beyond 1,000 km.",
-        ]
-        if self.gap_to_bound is not None:
-            unplaced, away, metres = self.gap_to_bound
-            lines.append(
-                f"Gap to a lower bound of the optimum: at most {unplaced:,} more unplaced, "
-                f"{away:,} more away from home, {metres / 1000:,.0f} km more."
-            )
-        for reason, count in self.unplaced_by_reason.items():
-            lines.append(f"Unplaced ({reason}): {count:,}.")
-        lines += ["", "By security level:", self.by_level.to_string(index=False)]
-        lines += ["", "By home region:", self.by_region.to_string(index=False)]
-        return "\n".join(lines)
+    def text(self, lang: str = "en", regions: pd.DataFrame | None = None) -> str:
+        """The summary in words and tables, in `lang`; `regions` names the home regions."""
+        return render_summary(self, lang, regions)
 
 
 def summarize(solution: Solution) -> Summary:
@@ -119,4 +132,28 @@ def summarize(solution: Solution) -> Summary:
         method=solution.method,
         optimal=solution.optimal,
         gap_to_bound=solution.gap_to_bound,
+        network_gaps=network_gaps(solution),
     )
+
+
+def network_gaps(solution: Solution) -> tuple[NetworkGap, ...]:
+    """The classes of this batch that the law allows but the network cannot take, by size."""
+    classes, class_of = convict_classes(solution.convicts)
+    standing = class_standing(classes, solution.facilities)
+    counts = np.bincount(class_of, minlength=len(classes))
+    gaps = []
+    for k in np.flatnonzero(standing == ClassStanding.NETWORK_GAP.value):
+        row = {column: classes[column].iat[int(k)] for column in CLASS_COLUMNS}
+        gaps.append(
+            NetworkGap(
+                convicts=int(counts[k]),
+                security_level=str(row["security_level"]),
+                sex=str(row["sex"]),
+                age_category=str(row["age_category"]),
+                medical_need=str(row["medical_need"]),
+                former_officer=bool(row["former_officer"]),
+                criminal_history=str(row["criminal_history"]),
+                life_sentence=bool(row["life_sentence"]),
+            )
+        )
+    return tuple(sorted(gaps, key=lambda gap: -gap.convicts))

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from optimizer.allocation import Solution
-from optimizer.domain import AgeCategory, SecurityLevel, Sex, UnplacedReason
+from optimizer.domain import AgeCategory, Objective, SecurityLevel, Sex, UnplacedReason
 from optimizer.explain.explanation import (
+    Change,
     ChangeKind,
     CloserFacility,
     Document,
@@ -31,19 +32,22 @@ from optimizer.explain.facts import (
     Record,
     SolutionFacts,
     block_of,
+    co_defendants_at,
     facts_of,
     forced_move,
     one_more_place,
     shadow_price,
 )
-from optimizer.rules import RULES
+from optimizer.rules import RULES, RuleKind, rule_wording
 
 CloserMemo = dict[tuple[int, int], tuple[CloserFacility, ...]]
 """Closer facilities per (group, assigned facility): the same for every convict of a group."""
 
 RULE_ENTRIES = {
-    rule_id: RuleEntry(rule_id, rule.wording, rule.legal_source) for rule_id, rule in RULES.items()
+    rule_id: RuleEntry(rule_id, rule_wording(rule_id), rule.legal_source)
+    for rule_id, rule in RULES.items()
 }
+"""Each rule as the documents carry it: its id, English wording and legal source."""
 
 
 def explain_placement(solution: Solution, convict: int) -> Explanation:
@@ -82,10 +86,11 @@ def _explain(s: Solution, facts: SolutionFacts, i: int, memo: CloserMemo) -> Exp
         memo[key] = _closer_facilities(s, facts, group, assigned)
     closer = memo[key]
     placement = _placement(s, facts, i, group) if assigned >= 0 else None
+    objective = Objective.HOME_FIRST if s.home_penalty > 0 else Objective.MIN_DISTANCE
     return Explanation(
         convict_id=c["convict_id"],
         profile=_profile(c),
-        rules=tuple(RULE_ENTRIES[rule_id] for rule_id in _rule_ids(c)),
+        rules=tuple(RULE_ENTRIES[rule_id] for rule_id in _rule_ids(c, objective)),
         eligible=Eligibility(
             len(block.facilities), len(facts.facilities), facts.excluded_by[class_index]
         ),
@@ -93,11 +98,16 @@ def _explain(s: Solution, facts: SolutionFacts, i: int, memo: CloserMemo) -> Exp
         placement=placement,
         unplaced=None
         if placement is not None
-        else Unplaced(UnplacedReason(facts.unplaced_reasons[i]), facts.class_shortage[class_index]),
+        else Unplaced(
+            UnplacedReason(facts.unplaced_reasons[i]),
+            facts.class_shortage[class_index],
+            facts.class_gap[class_index],
+        ),
         closer_facilities=closer,
         smallest_change=_smallest_change(s, facts, group, closer, placed=assigned >= 0),
         method=s.method,
         exact_by="potentials" if s.potentials is not None else None,
+        objective=objective,
     )
 
 
@@ -116,15 +126,24 @@ def _profile(c: Record) -> Profile:
     )
 
 
-def _rule_ids(c: Record) -> list[str]:
-    """The rules that shaped this convict's placement, in the order they are told."""
-    rules = ["same-security-level", "same-sex", "same-age-category"]
-    if c["medical_need"]:
-        rules.append("medical-profile")
-    rules += ["former-officer-separation", "capacity"]
-    if c["case_id"]:
-        rules.append("co-defendant-separation")
-    return [*rules, "home-region-first", "close-to-home"]
+def _rule_ids(c: Record, objective: Objective) -> list[str]:
+    """The rules that apply to this convict, in the order they are told: no juvenile rule for
+    an adult, no medical rule for a healthy convict, and the home-region rule (art. 88) only
+    when the run applied it."""
+    applies = {
+        "same-age-category": c["age_category"] == AgeCategory.JUVENILE.value,
+        "medical-profile": bool(c["medical_need"]),
+        "former-officer-separation": bool(c["former_officer"]),
+        "life-sentence-separation": bool(c.get("life_sentence", False)),
+        "criminal-history-separation": c["security_level"] != SecurityLevel.MINIMUM.value,
+        "co-defendant-separation": bool(c["case_id"]),
+        "home-region-first": objective is Objective.HOME_FIRST,
+    }
+    return [
+        rule.id
+        for rule in RULES.values()
+        if rule.kind is not RuleKind.SENTENCE and applies.get(rule.id, True)
+    ]
 
 
 def _home_region(facts: SolutionFacts, eligible: np.ndarray, home_region: str) -> HomeRegion:
@@ -133,6 +152,7 @@ def _home_region(facts: SolutionFacts, eligible: np.ndarray, home_region: str) -
         region=home_region,
         eligible_facilities=tuple(facts.facilities[f]["facility_id"] for f in at_home),
         all_full=bool(at_home) and all(facts.left[f] <= 0 for f in at_home),
+        free_after=sum(max(0, facts.left[f]) for f in at_home),
     )
 
 
@@ -177,6 +197,7 @@ def _closer_facilities(
                 full=facts.left[f] <= 0,
                 used_by=facts.used_by.get(f, ()),
                 forced_move=forced_move(s, facts, group, f),
+                co_defendants=co_defendants_at(s, facts, group, f),
             )
         )
     return tuple(items)
@@ -190,13 +211,30 @@ def _smallest_change(
     *,
     placed: bool,
 ) -> SmallestChange:
+    """One more place at the nearest closer facility where a place is what is missing: it is
+    full, holds no co-defendant, and the place would improve the run (never a change of 0 km)."""
     if not closer:
         return NoChange(ChangeKind.NONE_NEEDED if placed else ChangeKind.NO_FACILITY_OF_TYPE)
-    nearest = closer[0]
-    row = facts.facility_row[nearest.facility_id]
-    return OneMorePlace(
-        facility_id=nearest.facility_id,
-        name=nearest.name,
-        effect=one_more_place(s, facts, group, row),
-        facility_shadow_price=shadow_price(s, row),
+    for item in closer:
+        if not item.full or item.co_defendants:
+            continue
+        row = facts.facility_row[item.facility_id]
+        effect = one_more_place(s, facts, group, row)
+        if effect is None or (isinstance(effect, Change) and improves(effect)):
+            return OneMorePlace(
+                facility_id=item.facility_id,
+                name=item.name,
+                effect=effect,
+                facility_shadow_price=shadow_price(s, row),
+            )
+    return NoChange(ChangeKind.NOT_CAPACITY)
+
+
+def improves(change: Change) -> bool:
+    """Fewer unplaced, then fewer away from home, then less distance: a remedy, not a tie."""
+    key = (
+        change.unplaced_change,
+        change.away_from_home_change or 0,
+        change.total_distance_change_km,
     )
+    return key < (0, 0, 0.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from optimizer.domain import AgeCategory, SecurityLevel, Sex, UnplacedReason
+from optimizer.domain import AgeCategory, Objective, SecurityLevel, Sex, UnplacedReason
 from optimizer.explain.explanation import (
     Change,
     ChangeKind,
@@ -51,6 +51,7 @@ def read_explanation(data: Data) -> Explanation:
         smallest_change=read_smallest_change(data["smallest_change"]),
         method=data["method"],
         exact_by=data["exact_by"],
+        objective=Objective(data.get("objective", Objective.HOME_FIRST.value)),
     )
 
 
@@ -75,7 +76,12 @@ def read_eligibility(data: Data) -> Eligibility:
 
 
 def read_home_region(data: Data) -> HomeRegion:
-    return HomeRegion(data["region"], tuple(data["eligible_facilities"]), data["all_full"])
+    return HomeRegion(
+        data["region"],
+        tuple(data["eligible_facilities"]),
+        data["all_full"],
+        data.get("free_after", 0),
+    )
 
 
 def read_placement(data: Data) -> Placement:
@@ -94,6 +100,7 @@ def read_unplaced(data: Data) -> Unplaced:
     return Unplaced(
         UnplacedReason(data["reason"]),
         Shortage(shortage["convicts"], shortage["free"], shortage["short"]),
+        data.get("network_gap", False),
     )
 
 
@@ -116,6 +123,7 @@ def read_closer_facility(data: Data) -> CloserFacility:
             for use in data["used_by"]
         ),
         forced_move=read_effect(data["forced_move"]),
+        co_defendants=tuple(data.get("co_defendants", ())),
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from optimizer.domain import AgeCategory, SecurityLevel, Sex, UnplacedReason
+from optimizer.domain import AgeCategory, Objective, SecurityLevel, Sex, UnplacedReason
 from optimizer.rules import RULES
 
 SCHEMA = "placement-explanation/1"
@@ -129,12 +129,15 @@ class HomeRegion:
     region: str
     eligible_facilities: tuple[str, ...]
     all_full: bool
+    free_after: int = 0
+    """Free places left in them after the run."""
 
     def as_dict(self) -> Document:
         return {
             "region": self.region,
             "eligible_facilities": list(self.eligible_facilities),
             "all_full": self.all_full,
+            "free_after": self.free_after,
         }
 
 
@@ -178,9 +181,16 @@ class Unplaced:
 
     reason: UnplacedReason
     shortage: Shortage
+    network_gap: bool = False
+    """The law allows the sentence but no facility of the network fits the convict's class:
+    a gap of the network, not of the person (`rules.ClassStanding.NETWORK_GAP`)."""
 
     def as_dict(self) -> Document:
-        return {"reason": self.reason.value, "shortage": self.shortage.as_dict()}
+        return {
+            "reason": self.reason.value,
+            "shortage": self.shortage.as_dict(),
+            "network_gap": self.network_gap,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +225,8 @@ class CloserFacility:
     full: bool
     used_by: tuple[RegionUse, ...]
     forced_move: Effect
+    co_defendants: tuple[str, ...] = ()
+    """Co-defendants of the convict placed there in the run: the place is barred to them."""
 
     def as_dict(self, shared: SharedParts | None = None) -> Document:
         return {
@@ -227,6 +239,7 @@ class CloserFacility:
             "full": self.full,
             "used_by": (shared or SharedParts()).used_by(self.used_by),
             "forced_move": effect_as_dict(self.forced_move),
+            "co_defendants": list(self.co_defendants),
         }
 
 
@@ -236,6 +249,9 @@ class ChangeKind(StrEnum):
     ONE_MORE_PLACE = "one-more-place"
     NONE_NEEDED = "none-needed"
     NO_FACILITY_OF_TYPE = "no-facility-of-type"
+    NOT_CAPACITY = "not-capacity"
+    """Closer facilities exist, but no extra place would bring the convict closer: what keeps
+    them out of reach is not capacity (a co-defendant there, the home region first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +303,8 @@ class Explanation:
     method: str
     exact_by: str | None
     """"potentials" when every figure comes from the optimal flow's potentials."""
+    objective: Objective = Objective.HOME_FIRST
+    """What the run optimised; only a home-first run applies the home-region rule (art. 88)."""
 
     def as_dict(self, shared: SharedParts | None = None) -> Document:
         """The published document (`explanation.schema.json`), in the schema's key order.
@@ -307,6 +325,7 @@ class Explanation:
             "smallest_change": self.smallest_change.as_dict(),
             "method": self.method,
             "exact_by": self.exact_by,
+            "objective": self.objective.value,
         }
 
 

@@ -32,7 +32,13 @@ from optimizer.explain.explanation import (
     Shortage,
     effect_as_dict,
 )
-from optimizer.rules import ELIGIBILITY_RULES, eligibility, first_failed_rule
+from optimizer.rules import (
+    ELIGIBILITY_RULES,
+    ClassStanding,
+    class_standing,
+    eligibility,
+    first_failed_rule,
+)
 
 Record = Mapping[str, Any]
 ExcludedByRule = tuple[tuple[str, int], ...]
@@ -65,6 +71,10 @@ class SolutionFacts:
     """Per group, facility -> convicts of the group placed there."""
     used_by: Mapping[int, tuple[RegionUse, ...]]
     """Per facility, who took its free places in the run, by home region, largest first."""
+    class_gap: tuple[bool, ...]
+    """Per convict class: the law allows the sentence, but no facility of the network fits."""
+    case_placed: Mapping[str, Mapping[int, tuple[str, ...]]]
+    """Per case, facility -> the ids of the case's convicts placed there."""
 
 
 _FACTS: dict[int, tuple[weakref.ref[Solution], SolutionFacts]] = {}
@@ -107,7 +117,31 @@ def _compute(s: Solution) -> SolutionFacts:
         ).astype(np.int64),
         group_flows=_group_flows(s),
         used_by=_used_by(s),
+        class_gap=tuple(
+            (class_standing(s.classes, s.facilities) == ClassStanding.NETWORK_GAP.value).tolist()
+        ),
+        case_placed=_case_placed(s),
     )
+
+
+def _case_placed(s: Solution) -> dict[str, dict[int, tuple[str, ...]]]:
+    cases = s.convicts["case_id"].to_numpy()
+    in_case = (cases != "") & (s.facility_of >= 0)
+    placed: dict[str, dict[int, list[str]]] = {}
+    ids = s.convicts["convict_id"].to_numpy()
+    for i in np.flatnonzero(in_case):
+        placed.setdefault(str(cases[i]), {}).setdefault(int(s.facility_of[i]), []).append(ids[i])
+    return {case: {f: tuple(members) for f, members in at.items()} for case, at in placed.items()}
+
+
+def co_defendants_at(
+    s: Solution, facts: SolutionFacts, group: int, facility: int
+) -> tuple[str, ...]:
+    """The co-defendants of a group's convicts placed at `facility` in the run."""
+    if not facts.group_in_case[group]:
+        return ()
+    case = str(s.groups["case"].iat[group])
+    return facts.case_placed.get(case, {}).get(facility, ())
 
 
 def _group_rows(s: Solution) -> tuple[int, ...]:

@@ -1,17 +1,21 @@
-"""An explanation in words, from the message catalogue (en, ru).
+"""An explanation in words, from the message catalogues (en, ru, kk).
 
 The words are rendered from the typed `Explanation`; a published document (a dict, as a store
 gives it back) is read into one first, so the words never depend on the order of its keys.
+Rule wordings and citations come from the rules' catalogue (`optimizer.rules`), numbers from
+Babel, counted phrases from the catalogue's plural forms, and names of regions and facilities
+from the data set's `name_ru` / `name_kk` columns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from optimizer.domain import Objective
 from optimizer.explain.document import read_explanation
 from optimizer.explain.explanation import (
     Change,
@@ -20,42 +24,77 @@ from optimizer.explain.explanation import (
     Effect,
     Explanation,
     NoChange,
+    OneMorePlace,
     Placement,
     Profile,
     Unplaced,
     in_rule_order,
 )
 from optimizer.explain.messages import messages
-from optimizer.i18n import Translator
+from optimizer.i18n import Language, Translator
+from optimizer.rules import level_name, rule_citation, rule_name, rule_wording
 
-RegionNames = pd.DataFrame | Mapping[str, Sequence[str]]
-"""A table or a mapping with the columns `region` (codes) and `name`."""
+Names = pd.DataFrame | Mapping[str, Sequence[str]]
+"""A table or a mapping with an id column (`region` or `facility_id`), `name` and, for the
+other languages, `name_ru` and `name_kk`."""
+
+HOME_RULE = "home-region-first"
 
 
 @dataclass(frozen=True, slots=True)
-class _Words:
-    """What every part of one rendering shares: the language and the region names."""
+class Words:
+    """What every part of one rendering shares: the language, its messages and the names."""
 
-    lang: str
-    names: Mapping[str, str]
     say: Translator
+    regions: Mapping[str, str]
+    facilities: Mapping[str, str]
+    lang: str = ""
+    rule_lines: dict[object, list[str]] = field(default_factory=dict)
+    """The rule lines and eligible-set line already written, by what they say (the convicts of a
+    class share them)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lang", self.say.lang.value)
 
     def region(self, code: str) -> str:
-        return self.names.get(code, code)
+        return self.regions.get(code, code)
+
+    def facility(self, facility_id: str, name: str) -> str:
+        return self.facilities.get(facility_id, name)
+
+    def km(self, value: float) -> str:
+        return self.say.number(value)
+
+    def count(self, key: str, n: int) -> str:
+        return self.say.plural(f"count.{key}", n)
+
+
+def words_for(lang: str, regions: Names | None = None, facilities: Names | None = None) -> Words:
+    """The shared parts of renderings in `lang`: reuse one for many explanations."""
+    say = messages(lang)
+    return Words(
+        say,
+        local_names(regions, "region", say.lang),
+        local_names(facilities, "facility_id", say.lang),
+    )
 
 
 def render_explanation(
     explanation: Explanation | Mapping[str, Any],
     lang: str = "en",
-    regions: RegionNames | None = None,
+    regions: Names | None = None,
+    facilities: Names | None = None,
+    *,
+    words: Words | None = None,
 ) -> str:
     """The explanation in words: a typed `Explanation` or its published document.
 
-    `regions` (a table or a mapping with the columns `region` and `name`) names the regions.
+    `regions` and `facilities` (tables of the data set) name regions and facilities in the
+    language; `words` (from `words_for`) replaces the three when many are rendered.
     """
     if not isinstance(explanation, Explanation):
         explanation = read_explanation(explanation)
-    words = _Words(lang, _region_names(regions), messages(lang))
+    words = words or words_for(lang, regions, facilities)
     lines = _profile_lines(words, explanation)
     lines += _placement_lines(words, explanation)
     lines += _home_lines(words, explanation)
@@ -64,184 +103,271 @@ def render_explanation(
     return "\n".join(lines)
 
 
-def _region_names(regions: RegionNames | None) -> dict[str, str]:
-    if regions is None:
+def local_names(table: Names | None, key: str, lang: Language) -> dict[str, str]:
+    """Id -> name in `lang`: `name_<lang>` where the table has it, else `name`."""
+    if table is None:
         return {}
-    if isinstance(regions, pd.DataFrame):
-        codes, names = regions["region"].tolist(), regions["name"].tolist()
-    else:
-        codes, names = list(regions["region"]), list(regions["name"])
-    return dict(zip(codes, names, strict=True))
+    column = f"name_{lang.value}" if lang is not Language.EN else "name"
+    if column not in table:
+        column = "name"
+    return dict(zip(list(table[key]), list(table[column]), strict=True))
 
 
-def _class_words(words: _Words, profile: Profile) -> dict[str, str]:
+def _class_words(words: Words, profile: Profile) -> dict[str, str]:
     return {
         "sex_word": words.say(f"sex.{profile.sex.value}"),
-        "age_word": words.say(f"age.{profile.age_category.value}"),
+        "age_word": words.say(f"age.{profile.age_category.value}.{profile.sex.value}"),
+        "level": level_name(profile.security_level, words.lang),
     }
 
 
-def _profile_lines(words: _Words, explanation: Explanation) -> list[str]:
+def _medical(words: Words, need: str) -> str:
+    try:
+        return words.say(f"medical.{need}")
+    except KeyError:
+        return need
+
+
+def _profile_lines(words: Words, explanation: Explanation) -> list[str]:
     p = explanation.profile
     say = words.say
+    need = say("need", profile=_medical(words, p.medical_need)) if p.medical_need else ""
     lines = [
         say("title", convict_id=explanation.convict_id),
         say(
             "profile",
             **_class_words(words, p),
             age=p.age,
-            security_level=p.security_level.value,
             home_region=p.home_region,
             home_region_name=words.region(p.home_region),
-            need=say("need", medical_need=p.medical_need) if p.medical_need else "",
+            need=need,
             officer=say("officer") if p.former_officer else "",
             case=say("case", case_id=p.case_id) if p.case_id else "",
         ),
-        say("rules"),
     ]
+    eligible = explanation.eligible
+    key = (tuple(rule.id for rule in explanation.rules), eligible)
+    if key not in words.rule_lines:
+        words.rule_lines[key] = _rule_lines(words, explanation)
+    return lines + words.rule_lines[key]
+
+
+def _rule_lines(words: Words, explanation: Explanation) -> list[str]:
+    """The rules applied, with their legal sources, and the eligible set they leave."""
+    say = words.say
+    lines = [say("rules")]
     lines += [
-        say("rule.line", text=say(f"rule.{rule.id}"), legal_source=rule.legal_source)
+        say(
+            "rule.line",
+            text=rule_wording(rule.id, words.lang),
+            legal_source=rule_citation(rule.id, words.lang),
+        )
         for rule in explanation.rules
     ]
     eligible = explanation.eligible
-    by_rule = in_rule_order(eligible.excluded_by_rule)
-    excluded = ", ".join(say("excluded.item", count=n, rule=rule) for rule, n in by_rule)
+    excluded = "; ".join(
+        say("excluded.item", count=words.km(n), rule=rule_name(rule, words.lang))
+        for rule, n in in_rule_order(eligible.excluded_by_rule)
+    )
     lines.append(
         say(
             "eligible",
-            count=eligible.count,
-            total=eligible.total_facilities,
+            count=words.km(eligible.count),
+            total=words.km(eligible.total_facilities),
             excluded=excluded or say("excluded.none"),
         )
     )
     return lines
 
 
-def _placement_lines(words: _Words, explanation: Explanation) -> list[str]:
+def _placement_lines(words: Words, explanation: Explanation) -> list[str]:
     if explanation.placement is not None:
         return [_placed_line(words, explanation.placement, explanation.eligible.count)]
     assert explanation.unplaced is not None, "an explanation is placed or unplaced"
     return _unplaced_lines(words, explanation.unplaced, explanation)
 
 
-def _placed_line(words: _Words, placement: Placement, eligible: int) -> str:
+def _rank(words: Words, rank: int, eligible: int) -> str:
+    if eligible <= 1:
+        return words.say("rank.only")
+    if rank <= 1:
+        return words.say("rank.first")
+    return words.say.plural("rank.closer", rank - 1)
+
+
+def _placed_line(words: Words, placement: Placement, eligible: int) -> str:
     home = "placed.home" if placement.in_home_region else "placed.away"
     return words.say(
         "placed",
-        name=placement.name,
+        name=words.facility(placement.facility_id, placement.name),
         facility_id=placement.facility_id,
         region_name=words.region(placement.region),
-        distance_km=placement.distance_km,
-        rank=placement.rank,
-        rank_suffix=_ordinal_suffix(placement.rank) if words.lang == "en" else "",
-        count=eligible,
+        km=words.km(placement.distance_km),
+        rank=_rank(words, placement.rank, eligible),
         home=words.say(home),
     )
 
 
-def _unplaced_lines(words: _Words, unplaced: Unplaced, explanation: Explanation) -> list[str]:
+def _unplaced_lines(words: Words, unplaced: Unplaced, explanation: Explanation) -> list[str]:
     p = explanation.profile
-    need_short = words.say("need_short", medical_need=p.medical_need) if p.medical_need else ""
-    reason_text = words.say(
-        f"reason.{unplaced.reason.value}",
-        **_class_words(words, p),
-        security_level=p.security_level.value,
-        need_short=need_short,
-        count=explanation.eligible.count,
-    )
-    lines = [words.say("unplaced", reason_text=reason_text)]
+    say = words.say
+    reason = unplaced.reason.value
+    count = explanation.eligible.count
+    if reason == "eligible-facilities-full" and count == 1:
+        reason_text = say("reason.eligible-facilities-full.one")
+    else:
+        reason_text = say(
+            f"reason.{reason}",
+            **_class_words(words, p),
+            need_short=(
+                say("need_short", profile=_medical(words, p.medical_need)) if p.medical_need else ""
+            ),
+            officer_short=say("officer_short") if p.former_officer else "",
+            count=words.km(count),
+        )
+    lines = [say("unplaced", reason_text=reason_text)]
+    if unplaced.network_gap:
+        lines.append(say("network_gap"))
     shortage = unplaced.shortage
-    if shortage.short > 0:
+    if shortage.short > 0 and count > 0:
         lines.append(
-            words.say(
-                "shortage", convicts=shortage.convicts, free=shortage.free, short=shortage.short
+            say(
+                "shortage",
+                convicts=words.count("convicts", shortage.convicts),
+                free=words.count("free_places", shortage.free),
+                short=words.count("places", shortage.short),
             )
         )
     return lines
 
 
-def _home_lines(words: _Words, explanation: Explanation) -> list[str]:
+def _home_lines(words: Words, explanation: Explanation) -> list[str]:
     home = explanation.home_region
     placement = explanation.placement
+    home_first = explanation.objective is Objective.HOME_FIRST
     if not home.eligible_facilities:
+        cite = words.say("cite", legal_source=rule_citation(HOME_RULE, words.lang))
         return [
             words.say(
                 "home.none",
-                **_class_words(words, explanation.profile),
                 home_region_name=words.region(home.region),
+                cite=cite if home_first else "",
             )
         ]
     placed_at_home = placement is not None and placement.in_home_region
+    names = ", ".join(words.facility(f, f) for f in home.eligible_facilities)
     if home.all_full and not placed_at_home:
-        return [words.say("home.full", names=", ".join(home.eligible_facilities))]
+        return [words.say("home.full", names=names)]
+    if not home_first and placement is not None and not placed_at_home and home.free_after > 0:
+        return [
+            words.say("home.room", free=words.count("free_places", home.free_after), names=names)
+        ]
     return []
 
 
-def _closer_lines(words: _Words, explanation: Explanation) -> list[str]:
+def _closer_lines(words: Words, explanation: Explanation) -> list[str]:
     closer = explanation.closer_facilities
     if not closer:
         return [words.say("closer.none")] if explanation.placement is not None else []
-    return [words.say("closer.head")] + [_closer_line(words, item) for item in closer]
+    head = "closer.head" if explanation.placement is not None else "closer.head_unplaced"
+    return [words.say(head)] + [_closer_line(words, explanation, item) for item in closer]
 
 
-def _closer_line(words: _Words, item: CloserFacility) -> str:
-    used_by = "; ".join(
-        words.say(
-            "used.item",
-            convicts=use.convicts,
-            region=words.region(use.home_region),
-            mean_km=use.mean_distance_km,
-        )
-        for use in item.used_by
-    )
+def _closer_line(words: Words, explanation: Explanation, item: CloserFacility) -> str:
     return words.say(
         "closer.line",
-        name=item.name,
+        name=words.facility(item.facility_id, item.name),
         facility_id=item.facility_id,
-        distance_km=item.distance_km,
-        state=words.say("closer.full" if item.full else "closer.open"),
-        free_before=item.free_places_before,
-        used_by=used_by or words.say("used.none"),
-        forced=_forced_words(words, item.forced_move),
+        km=words.km(item.distance_km),
+        why=_why_not(words, explanation, item),
     )
 
 
-def _forced_words(words: _Words, effect: Effect) -> str:
+def _why_not(words: Words, explanation: Explanation, item: CloserFacility) -> str:
+    """Why the convict is not in this closer facility: the first reason that holds."""
+    say = words.say
+    if item.co_defendants:
+        return say("why.co_defendant", ids=", ".join(item.co_defendants))
+    placement = explanation.placement
+    if (
+        explanation.objective is Objective.HOME_FIRST
+        and placement is not None
+        and placement.in_home_region
+        and item.region != explanation.profile.home_region
+    ):
+        return say("why.outside_home", legal_source=rule_citation(HOME_RULE, words.lang))
+    if item.free_places_before <= 0:
+        return say("why.full_before")
+    move = _move_words(words, item.forced_move)
+    if item.full:
+        used_by = ", ".join(
+            say(
+                "used.item",
+                convicts=words.count("convicts", use.convicts),
+                region=words.region(use.home_region),
+                km=words.km(use.mean_distance_km),
+            )
+            for use in item.used_by
+        )
+        return " ".join(
+            [
+                say(
+                    "why.full",
+                    free=words.count("free_places", item.free_places_before),
+                    used_by=used_by,
+                ),
+                move,
+            ]
+        )
+    left = item.free_places_before - item.placed_in_run
+    return " ".join([say("why.open", left=words.count("free_places", left)), move])
+
+
+def _move_words(words: Words, effect: Effect) -> str:
     if effect is None:
-        return words.say("forced.unknown")
+        return words.say("move.unknown")
     if not isinstance(effect, Change):
-        return words.say("forced.impossible")
+        return words.say("move.impossible")
+    changes = _changes(words, effect)
+    return words.say("move.change", changes=changes) if changes else words.say("move.equal")
+
+
+def _changes(words: Words, effect: Change) -> str:
+    """The clauses of a change of the run's totals, joined as the language joins them."""
+    say = words.say
     parts = []
-    if effect.unplaced_change > 0:
-        parts.append(words.say("forced.unplace", count=effect.unplaced_change))
-    if (effect.away_from_home_change or 0) > 0:
-        parts.append(words.say("forced.away", count=effect.away_from_home_change))
+    if effect.unplaced_change:
+        key = "delta.unplaced_more" if effect.unplaced_change > 0 else "delta.unplaced_less"
+        parts.append(say.plural(key, abs(effect.unplaced_change)))
+    away = effect.away_from_home_change or 0
+    if away:
+        parts.append(say.plural("delta.away_more" if away > 0 else "delta.away_less", abs(away)))
     km = effect.total_distance_change_km
-    parts.append(words.say("forced.km" if km >= 0 else "forced.km_saved", km=abs(km)))
-    return ", ".join(parts)
+    if round(km) != 0:
+        key = "delta.km_more" if km > 0 else "delta.km_less"
+        parts.append(say(key, km=words.km(abs(km))))
+    text = parts[-1] if parts else ""
+    for part in reversed(parts[:-1]):
+        text = say("delta.join", first=part, second=text)
+    return text
 
 
-def _change_lines(words: _Words, explanation: Explanation) -> list[str]:
+def _change_lines(words: Words, explanation: Explanation) -> list[str]:
     change = explanation.smallest_change
     lines = []
     if isinstance(change, NoChange):
-        if change.kind is ChangeKind.NONE_NEEDED:
-            lines.append(words.say("change.none_needed"))
-    elif isinstance(change.effect, Change):
-        lines.append(
-            words.say(
-                "change.one_place",
-                name=change.name,
-                facility_id=change.facility_id,
-                km=change.effect.total_distance_change_km,
-            )
-        )
+        if change.kind is ChangeKind.NOT_CAPACITY:
+            lines.append(words.say("change.not_capacity"))
+    elif isinstance(change, OneMorePlace):
+        lines.append(_one_place(words, change))
     if explanation.exact_by == "potentials":
-        lines.append(words.say("exact.potentials"))
+        lines.append(words.say("exact"))
     return lines
 
 
-def _ordinal_suffix(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+def _one_place(words: Words, change: OneMorePlace) -> str:
+    name = words.facility(change.facility_id, change.name)
+    changes = _changes(words, change.effect) if isinstance(change.effect, Change) else ""
+    if not changes:
+        return words.say("change.one_place_unpriced", name=name, facility_id=change.facility_id)
+    return words.say("change.one_place", name=name, facility_id=change.facility_id, changes=changes)

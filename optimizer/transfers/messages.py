@@ -1,17 +1,17 @@
 """The transfer texts: the gettext domain `transfers`, in every language.
 
 Keys are the stable reason codes of `transfers.Reason` and the ids of the review's other lines.
-Rule texts come from the placement catalogue (`optimizer.messages`, keyed `rule.<rule id>`) and
-legal sources from `optimizer.rules.RULES`, so a rule reads the same everywhere.
+Rule texts and legal citations come from the rules' own catalogue (`optimizer.rules`, domain
+`rules`), so a rule reads the same everywhere, in each language.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from optimizer.explain.messages import message as placement_message
 from optimizer.i18n import language, translate
-from optimizer.rules import RULES
+from optimizer.rules import rule_citation as cite_rule
+from optimizer.rules import rule_wording
 
 DOMAIN = "transfers"
 """The gettext domain of transfer texts: `optimizer/locale/<lang>/LC_MESSAGES/transfers.po`."""
@@ -32,14 +32,14 @@ def rule_line(rule_id: str, lang: str = "en") -> str:
     return transfer_message(
         "rule.line",
         lang,
-        text=placement_message(f"rule.{rule_id}", lang),
+        text=rule_wording(rule_id, lang),
         rule_id=rule_id,
-        legal_source=RULES[rule_id].legal_source,
+        legal_source=cite_rule(rule_id, lang),
     )
 
 
 def rule_citation(rule_id: str, lang: str = "en") -> str:
     """A rule's id and legal source, to cite inside a sentence."""
     return transfer_message(
-        "rule.cite", lang, rule_id=rule_id, legal_source=RULES[rule_id].legal_source
+        "rule.cite", lang, rule_id=rule_id, legal_source=cite_rule(rule_id, lang)
     )

@@ -193,7 +193,7 @@ def test_bundled_data_set_is_valid_and_calibrated() -> None:
         (
             {"security_level": "mixed"},
             "security_level",
-            "'mixed' is not a court sentence: convicts stay in a pre-trial detention centre "
+            "Mixed security is not a court sentence: convicts stay in a pre-trial detention centre "
             "(SIZO) for household work by an administrative decision, and the allocation places "
             "court sentences only (Penal Executive Code of 1997 art. 69 part 1 and art. 72 "
             "(household work in SIZO); the article of the 2014 code was not found; "

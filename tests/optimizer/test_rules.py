@@ -13,6 +13,10 @@ from optimizer.rules import (
     convict_classes,
     eligibility,
     first_failed_rule,
+    level_name,
+    rule_citation,
+    rule_name,
+    rule_wording,
     unlawful_sentences,
 )
 from tests.helpers import convict, convicts_table, facilities_table, facility
@@ -111,9 +115,27 @@ def test_rule(
     assert (first_failed_rule(classes, facilities)[0, 0] == rule) is not allowed
 
 
-def test_every_rule_has_wording_and_a_legal_source() -> None:
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_every_rule_has_a_name_wording_and_legal_source_in_each_language(lang: str) -> None:
     for rule in RULES.values():
-        assert rule.wording and rule.legal_source
+        assert rule_name(rule.id, lang) and rule_wording(rule.id, lang)
+        assert rule_citation(rule.id, lang)
+
+
+def test_the_english_catalogue_cites_each_rule_as_rules_py_does() -> None:
+    """One legal source per rule: the English citation is the rule's own."""
+    for rule in RULES.values():
+        assert rule_citation(rule.id, "en") == rule.legal_source
+
+
+def test_every_rule_and_level_is_worded_in_russian_and_kazakh_as_the_codes_cite_them() -> None:
+    assert rule_citation("capacity", "ru") == "ст. 88 УИК РК (лимит наполнения учреждения)"
+    assert rule_citation("capacity", "kk") == "ҚР ҚАК 88-бабы (мекеменің толымдылық лимиті)"
+    assert rule_citation("same-security-level", "ru") == "ч. 5 ст. 46 УК РК"
+    assert level_name("medium", "ru") == "средней безопасности"
+    assert level_name("medium", "kk") == "қауіпсіздігі орташа"
+    with pytest.raises(ValueError):
+        level_name("high", "en")
     assert {r.id for r in ELIGIBILITY_RULES} == {
         "same-security-level",
         "same-sex",

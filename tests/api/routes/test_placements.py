@@ -124,6 +124,24 @@ def test_explanations_in_russian(client: TestClient, as_role: Any, run_id: str, 
     assert convict_id in russian["text"]
 
 
+def test_explanations_in_kazakh_by_accept_language_name_the_network_in_kazakh(
+    client: TestClient, as_role: Any, run_id: str, batch: Any
+) -> None:
+    from tests.reading import assert_reads_in
+
+    convict_id = batch[0]["convict_id"]
+    url = f"/runs/{run_id}/placements/{convict_id}/explanation"
+    headers = as_role(Role.AUDITOR) | {"Accept-Language": "kk-KZ, ru;q=0.8, en;q=0.5"}
+    kazakh = client.get(url, headers=headers).json()
+    assert kazakh["lang"] == "kk"
+    assert kazakh["text"].startswith(f"{convict_id} сотталғанды орналастыру")
+    regions, facilities = read_regions(), read_facilities(None, read_regions())
+    allowed = {convict_id, *regions["region"], *facilities["facility_id"]}
+    assert_reads_in(kazakh["text"], "kk", allowed | {str(r["case_id"]) for r in batch})
+    asked = client.get(url, params={"lang": "en"}, headers=headers).json()
+    assert asked["lang"] == "en"
+
+
 def test_an_unknown_language_is_422(
     client: TestClient, as_role: Any, run_id: str, batch: Any
 ) -> None:

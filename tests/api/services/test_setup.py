@@ -29,8 +29,10 @@ def test_opening_a_store_again_neither_migrates_nor_seeds_twice(
         again.close()
 
 
-LATER_COLUMNS = ["criminal_history", "for_life_sentences"]
-"""Facility columns added after revision 0001 (by 0003)."""
+LATER_COLUMNS = ["criminal_history", "for_life_sentences", "name_ru", "name_kk"]
+"""Facility columns added after revision 0001 (by 0003 and 0004)."""
+LATER_REGION_COLUMNS = ["name_ru", "name_kk"]
+"""Region columns added after revision 0001 (by 0004)."""
 
 
 def test_a_store_from_before_the_population_gets_one_from_its_occupancy(
@@ -51,9 +53,8 @@ def test_a_store_from_before_the_population_gets_one_from_its_occupancy(
         with engine.connect() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "0001")
-            connection.execute(
-                insert(tables.RegionRow), canonical.jsonable(regions.to_dict(orient="records"))
-            )
+            region_rows = regions.drop(columns=LATER_REGION_COLUMNS).to_dict(orient="records")
+            connection.execute(insert(tables.RegionRow), canonical.jsonable(region_rows))
             rows = canonical.jsonable(
                 facilities.drop(columns=LATER_COLUMNS).to_dict(orient="records")
             )

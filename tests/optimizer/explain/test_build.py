@@ -122,6 +122,7 @@ def test_unplaced_convict_gets_the_shortage() -> None:
     assert explanation["unplaced"] == {
         "reason": "eligible-facilities-full",
         "shortage": {"convicts": 3, "free": 2, "short": 1},
+        "network_gap": False,
     }
 
 

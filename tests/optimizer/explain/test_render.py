@@ -35,10 +35,12 @@ def test_no_facility_of_the_type_at_home_is_said_in_both_languages() -> None:
     facilities = facilities_table(facility("WOMEN", "KZ-75", sex="F"))
     explanation = explain_convict(solve(convicts, facilities), regions_table(), 0)
     assert explanation["home_region"]["eligible_facilities"] == []
-    assert "No facility of this type for a woman" in render_explanation(
-        explanation, "en", regions_table()
+    assert "The home region (Astana (city)) has no eligible facility for this convict" in (
+        render_explanation(explanation, "en", regions_table())
     )
-    assert "нет учреждения этого вида" in render_explanation(explanation, "ru", regions_table())
+    assert "нет подходящего учреждения для этого осуждённого" in render_explanation(
+        explanation, "ru", regions_table()
+    )
 
 
 def test_unplaced_convict_is_told_the_shortage() -> None:
@@ -90,13 +92,38 @@ def test_an_unknown_language_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rank", "ordinal"),
-    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (13, "13th"), (21, "21st")],
+    ("rank", "eligible", "en", "ru", "kk"),
+    [
+        (1, 1, "the only eligible facility", "единственное подходящее учреждение", "жалғыз"),
+        (1, 3, "the closest of the eligible", "ближайшее из подходящих", "ең жақыны"),
+        (2, 3, "1 eligible facility is closer", "ближе есть 1 подходящее учреждение", "1 сәйкес"),
+        (
+            3,
+            9,
+            "2 eligible facilities are closer",
+            "ближе есть 2 подходящих учреждения",
+            "2 сәйкес",
+        ),
+        (
+            6,
+            9,
+            "5 eligible facilities are closer",
+            "ближе есть 5 подходящих учреждений",
+            "5 сәйкес",
+        ),
+    ],
 )
-def test_the_rank_is_an_english_ordinal(rank: int, ordinal: str) -> None:
+def test_the_rank_reads_in_words_that_work_for_one(
+    rank: int, eligible: int, en: str, ru: str, kk: str
+) -> None:
+    """No "1st closest of 1": the only one, the closest, or how many are closer."""
     convicts = convicts_table(convict("A"))
     [explanation] = explain_placements(solve(convicts, facilities_table(facility("F"))))
     assert explanation.placement is not None
-    ranked = replace(explanation, placement=replace(explanation.placement, rank=rank))
-    assert f"the {ordinal} closest" in render_explanation(ranked, "en")
-    assert f"{rank}-е по близости" in render_explanation(ranked, "ru")
+    ranked = replace(
+        explanation,
+        placement=replace(explanation.placement, rank=rank),
+        eligible=replace(explanation.eligible, count=eligible),
+    )
+    for lang, words in (("en", en), ("ru", ru), ("kk", kk)):
+        assert words in render_explanation(ranked, lang)

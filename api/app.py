@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "regions": {c: network.regions[c].tolist() for c in ("region", *names)},
         "facilities": {c: network.facilities[c].tolist() for c in ("facility_id", *names)},
     }
+    app.state.region_names = {c: network.regions[c].tolist() for c in ("region", "name")}
     app.state.explanation_cache = placements.ExplanationCache()
     for module in (
         regions,

@@ -22,16 +22,16 @@ class EngineText:
 
 
 def explanation_text(
-    stored: str, lang: ConsoleLanguage, regions: Mapping[str, list[Any]]
+    stored: str,
+    lang: ConsoleLanguage,
+    regions: Mapping[str, list[Any]],
+    facilities: Mapping[str, list[Any]],
 ) -> EngineText:
-    """A stored explanation in words."""
+    """A stored explanation in words, with region and facility names in the chosen language."""
     from optimizer.explain import render_explanation
 
     document = json.loads(stored)
-    try:
-        return EngineText(render_explanation(document, lang.value, regions), lang)
-    except ValueError:
-        return EngineText(render_explanation(document, "en", regions), ConsoleLanguage.EN)
+    return EngineText(render_explanation(document, lang.value, regions, facilities), lang)
 
 
 def review_text(stored: str, lang: ConsoleLanguage, region_names: Mapping[str, str]) -> EngineText:

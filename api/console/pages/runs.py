@@ -181,7 +181,8 @@ def show_explanation(
     lang = language_of(request)
     with request.app.state.store.sessions() as session:
         placement = store.get_placement(session=session, run_id=run_id, convict_id=convict_id)
-    words = explanation_text(placement.explanation, lang, request.app.state.region_names)
+    names = request.app.state.network_names
+    words = explanation_text(placement.explanation, lang, names["regions"], names["facilities"])
     context = {"run_id": run_id, "placement": placement, "words": words}
     return page(request, "runs/explanation.html", context)
 

@@ -52,7 +52,7 @@ from api.store.runs import (
     list_placements,
     list_runs,
 )
-from api.store.tokens import add_token, find_token
+from api.store.tokens import add_token, find_token, get_token, list_tokens, revoke_token
 from api.store.transfers import (
     add_transfer_request,
     get_transfer_request,
@@ -104,6 +104,7 @@ __all__ = [
     "get_facility",
     "get_placement",
     "get_run",
+    "get_token",
     "get_transfer_request",
     "get_user",
     "has_population",
@@ -116,6 +117,7 @@ __all__ = [
     "list_placements",
     "list_regions",
     "list_runs",
+    "list_tokens",
     "list_transfer_requests",
     "list_users",
     "lock_facilities",
@@ -125,6 +127,7 @@ __all__ = [
     "population_counts",
     "read_network",
     "read_population",
+    "revoke_token",
     "run_bookings",
     "set_occupancy",
     "set_password_hash",

@@ -90,8 +90,14 @@ class TokenVerifier:
             return entry[1]
         return None
 
+    def forget(self, digest: str) -> None:
+        """Drop a token from memory at once (it was revoked); other processes drop it after
+        `cache_s` seconds at most."""
+        with self._lock:
+            self._cache.pop(digest, None)
+
     def principal(self, token: str) -> Principal | None:
-        """The token's principal, from memory or the store; None for an unknown token."""
+        """The token's principal, from memory or the store; None for an unknown or revoked token."""
         found = self.cached(token)
         if found is not None:
             return found

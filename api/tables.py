@@ -251,7 +251,7 @@ class AuditHeadRow(Base):
 
 
 class ApiTokenRow(Base):
-    """A bearer token, kept only as its SHA-256 digest."""
+    """A bearer token, kept only as its SHA-256 digest, with when it was revoked if it was."""
 
     __tablename__ = "api_tokens"
 
@@ -260,6 +260,8 @@ class ApiTokenRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When an admin revoked the token; a revoked token is refused and stays listed."""
 
 
 class UserRow(Base):

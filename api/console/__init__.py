@@ -16,9 +16,9 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def mount_console(app: FastAPI) -> None:
     """Add the console's pages and static files to the service."""
-    from api.console.pages import admin, audit, benchmarks, runs, signin, transfers
+    from api.console.pages import admin, audit, benchmarks, campaigns, runs, signin, transfers
 
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
-    for module in (signin, runs, transfers, benchmarks, audit, admin):
+    for module in (signin, runs, transfers, campaigns, benchmarks, audit, admin):
         app.include_router(module.router)
     app.include_router(signin.root)

@@ -2,8 +2,8 @@
 
 The console speaks English, Russian and Kazakh; the person picks one and the choice is kept in
 a cookie. Its own texts are in `locale/{ru,kk}/LC_MESSAGES/console.po` (the msgid is the English
-text) compiled to `.mo`; texts of the engine (explanations, reviews) come from the engine in
-the same language.
+text) compiled to `.mo`, and `locale/en` gives the vocabulary's codes in English prose; texts
+of the engine (explanations, reviews) come from the engine in the same language.
 """
 
 from __future__ import annotations
@@ -48,9 +48,11 @@ def console_language(code: str | None) -> ConsoleLanguage:
 
 @cache
 def translations(lang: ConsoleLanguage) -> gettext.NullTranslations:
-    """The compiled catalogue of a language (English is the msgids themselves)."""
-    if lang is ConsoleLanguage.EN:
-        return gettext.NullTranslations()
+    """The compiled catalogue of a language.
+
+    English texts are their msgids; the English catalogue holds only the vocabulary's codes in
+    prose (`no-eligible-facility` -> "no facility the law allows for this convict").
+    """
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang.value])
 
 

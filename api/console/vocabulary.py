@@ -55,6 +55,7 @@ REFUSALS = (
     N_("Convict not found"),
     N_("Region not found"),
     N_("User not found"),
+    N_("Token not found"),
     N_("A decision against the recommendation needs a written reason"),
     N_("The approval must come from a second reviewer, not the one who decided"),
     N_("The transfer is not lawful and cannot be granted"),

@@ -30,9 +30,9 @@ def issue_token(*, session: Session, role: Role, name: str, actor: str) -> str:
 
 
 def revoke_tokens(*, session: Session, name: str, actor: str) -> int:
-    """Remove every token of `name` and audit each removal, in one transaction; how many."""
+    """Revoke every live token of `name` and audit each, in one transaction; how many."""
     with writing(session):
-        rows = store.delete_tokens(session=session, name=name)
+        rows = store.revoke_tokens_named(session=session, name=name)
         for row in rows:
             audit.append(
                 session,

@@ -53,7 +53,14 @@ from api.store.runs import (
     list_placements,
     list_runs,
 )
-from api.store.tokens import add_token, delete_tokens, find_token
+from api.store.tokens import (
+    add_token,
+    find_token,
+    get_token,
+    list_tokens,
+    revoke_token,
+    revoke_tokens_named,
+)
 from api.store.transfers import (
     add_transfer_request,
     get_transfer_request,
@@ -96,7 +103,6 @@ __all__ = [
     "deactivate_user",
     "delete_console_session",
     "delete_expired_sessions",
-    "delete_tokens",
     "delete_uncommitted_runs",
     "find_console_session",
     "find_run_by_key",
@@ -107,6 +113,7 @@ __all__ = [
     "get_facility",
     "get_placement",
     "get_run",
+    "get_token",
     "get_transfer_request",
     "get_user",
     "has_population",
@@ -119,6 +126,7 @@ __all__ = [
     "list_placements",
     "list_regions",
     "list_runs",
+    "list_tokens",
     "list_transfer_requests",
     "list_users",
     "lock_facilities",
@@ -128,6 +136,8 @@ __all__ = [
     "population_counts",
     "read_network",
     "read_population",
+    "revoke_token",
+    "revoke_tokens_named",
     "run_bookings",
     "set_occupancy",
     "set_password_hash",

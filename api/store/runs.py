@@ -124,31 +124,61 @@ def list_placements(
     offset: int,
     limit: int,
 ) -> tuple[Sequence[Any], int]:
-    """A page of a run's placements in input order, without the explanations."""
-    columns = (
-        PlacementRow.convict_id,
-        PlacementRow.home_region,
-        PlacementRow.facility_id,
-        PlacementRow.facility_region,
-        PlacementRow.distance_km,
-        PlacementRow.unplaced_reason,
-    )
+    """A page of a run's placements in input order, without the explanations, and how many
+    placements match.
+
+    A run's placements are numbered 1, 2, ... in input order and never change, so an unfiltered
+    page is the range of positions after `offset` (read along the primary key, however deep)
+    and its total is the run's count of convicts. A filtered page counts its matches and skips
+    `offset` of them along the filter's index, which holds the position in order.
+    """
     if not storable(region, home_region, facility_id):
         return [], 0
-    conditions = [PlacementRow.run_id == run_id]
+    filters = []
     if region is not None:
-        conditions.append(PlacementRow.facility_region == region)
+        filters.append(PlacementRow.facility_region == region)
     if home_region is not None:
-        conditions.append(PlacementRow.home_region == home_region)
+        filters.append(PlacementRow.home_region == home_region)
     if facility_id is not None:
-        conditions.append(PlacementRow.facility_id == facility_id)
+        filters.append(PlacementRow.facility_id == facility_id)
+    if not filters:
+        return _placements_by_position(session=session, run_id=run_id, offset=offset, limit=limit)
+    conditions = [PlacementRow.run_id == run_id, *filters]
     total = session.scalar(select(func.count()).select_from(PlacementRow).where(*conditions)) or 0
     rows = session.execute(
-        select(*columns)
+        select(*_PAGE_COLUMNS)
         .where(*conditions)
         .order_by(PlacementRow.position)
         .offset(offset)
         .limit(limit)
+    ).all()
+    return rows, total
+
+
+_PAGE_COLUMNS = (
+    PlacementRow.convict_id,
+    PlacementRow.home_region,
+    PlacementRow.facility_id,
+    PlacementRow.facility_region,
+    PlacementRow.distance_km,
+    PlacementRow.unplaced_reason,
+)
+
+
+def _placements_by_position(
+    *, session: Session, run_id: uuid.UUID, offset: int, limit: int
+) -> tuple[Sequence[Any], int]:
+    total = session.scalar(select(RunRow.convicts).where(RunRow.run_id == run_id))
+    if total is None or offset >= total:
+        return [], total or 0
+    rows = session.execute(
+        select(*_PAGE_COLUMNS)
+        .where(
+            PlacementRow.run_id == run_id,
+            PlacementRow.position > offset,
+            PlacementRow.position <= offset + limit,
+        )
+        .order_by(PlacementRow.position)
     ).all()
     return rows, total
 

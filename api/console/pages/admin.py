@@ -20,7 +20,7 @@ from api.console.web import (
     page,
     redirect,
 )
-from api.services.accounts import create_account, issue_token, revoke_account
+from api.services.accounts import create_account, issue_token, revoke_account, revoke_token
 from api.services.network import correct_occupancy
 from optimizer.domain import InputError
 
@@ -73,7 +73,8 @@ def accounts(request: Request, user: Admin) -> Response:
 def _accounts_context(request: Request, **values: Any) -> dict[str, Any]:
     with request.app.state.store.sessions() as session:
         users = store.list_users(session=session)
-    return {"accounts": users, "roles": list(Role), **values}
+        tokens = store.list_tokens(session=session)
+    return {"accounts": users, "tokens": tokens, "roles": list(Role), **values}
 
 
 @router.post("/accounts")
@@ -123,3 +124,15 @@ def add_token(
     return page(
         request, "admin/accounts.html", _accounts_context(request, token=token, token_name=name)
     )
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke_api_token(
+    request: Request, user: Admin, token_id: uuid.UUID, csrf: CsrfField = None
+) -> Response:
+    """Revoke an API token: the API refuses it from now on."""
+    check_form(user, csrf)
+    with request.app.state.store.sessions() as session:
+        digest = revoke_token(session=session, token_id=token_id, actor=user.principal.actor)
+    request.app.state.tokens.forget(digest)
+    return redirect(f"{PREFIX}/accounts#tokens")

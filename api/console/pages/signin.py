@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.auth import ConsoleUser, Role, sign_in, sign_out
+from api.auth import ConsoleUser, Role
 from api.console.i18n import LANGUAGE_COOKIE, console_language
 from api.console.web import (
     PREFIX,
@@ -23,7 +23,7 @@ from api.console.web import (
     redirect,
     secure_cookies,
 )
-from api.db import writing
+from api.services.accounts import close_session, open_session
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 root = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
@@ -85,23 +85,23 @@ async def sign_in_submit(
 
 
 def _sign_in(request: Request, name: str, password: str) -> tuple[str, ConsoleUser] | None:
-    with request.app.state.store.sessions() as session, writing(session):
-        return sign_in(session=session, name=name, password=password)
+    with request.app.state.store.sessions() as session:
+        return open_session(session=session, name=name, password=password)
 
 
 @router.post("/sign-out")
 async def sign_out_submit(request: Request, user: AnyUser, csrf: CsrfField = None) -> Response:
     check_form(user, csrf)
     cookie = request.cookies.get(SESSION_COOKIE, "")
-    await run_in_threadpool(_sign_out, request, cookie)
+    await run_in_threadpool(_sign_out, request, user, cookie)
     response = redirect(f"{PREFIX}/sign-in")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
-def _sign_out(request: Request, cookie: str) -> None:
-    with request.app.state.store.sessions() as session, writing(session):
-        sign_out(session=session, cookie=cookie)
+def _sign_out(request: Request, user: ConsoleUser, cookie: str) -> None:
+    with request.app.state.store.sessions() as session:
+        close_session(session=session, user=user, cookie=cookie)
 
 
 @router.get("/language")

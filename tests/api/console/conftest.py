@@ -7,8 +7,6 @@ every form of the page carries.
 from __future__ import annotations
 
 import re
-import sys
-import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,23 +18,6 @@ from api import db
 from api.auth import Role, create_user
 
 PASSWORD = "correct horse battery"
-FAKE_SHAPES = {
-    "KZ-75": [[(76.8, 43.2), (77.1, 43.2), (77.1, 43.4), (76.8, 43.4), (76.8, 43.2)]],
-    "KZ-11": [[(70.0, 50.0), (74.0, 50.0), (74.0, 53.0), (70.0, 53.0), (70.0, 50.0)]],
-}
-"""A tiny stand-in for the region geometry: two square-ish regions."""
-
-
-@pytest.fixture(autouse=True)
-def region_geometry(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """`optimizer.geometry.read_region_shapes` answering the tiny fake geometry."""
-    module = types.ModuleType("optimizer.geometry")
-    module.read_region_shapes = lambda: FAKE_SHAPES  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "optimizer.geometry", module)
-    from api.console import maps
-
-    monkeypatch.setattr(maps, "_CACHE", {})
-    return FAKE_SHAPES
 
 
 @pytest.fixture

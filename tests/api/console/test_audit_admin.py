@@ -80,3 +80,65 @@ def test_an_admin_creates_and_revokes_accounts_and_issues_tokens(
     )
     token = issued.text.split("<p><code>")[1].split("</code>")[0]
     assert client.get("/audit", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def _issue(admin: TestClient, name: str, role: str) -> str:
+    page = admin.get("/console/accounts")
+    issued = admin.post(
+        "/console/tokens", data={"csrf": form_token(page.text), "name": name, "role": role}
+    )
+    return issued.text.split("<p><code>")[1].split("</code>")[0]
+
+
+def _token_row(page: str, name: str) -> str:
+    tokens = page.split('<table id="tokens">')[1].split("</table>")[0]
+    return next(row for row in tokens.split("<tr>") if f'<th scope="row">{name}</th>' in row)
+
+
+def test_a_revoked_token_is_refused_by_the_api_and_listed_as_revoked(
+    browser: Callable[[Role], TestClient], client: TestClient
+) -> None:
+    admin = browser(Role.ADMIN)
+    token = _issue(admin, "gateway", "auditor")
+    kept = _issue(admin, "archive", "auditor")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/audit", headers=bearer).status_code == 200
+    listing = admin.get("/console/accounts")
+    assert token not in listing.text and kept not in listing.text  # the secret is never shown again
+    row = _token_row(listing.text, "gateway")
+    assert "auditor" in row and "Revoke" in row
+    token_id = row.split("/console/tokens/")[1].split("/revoke")[0]
+    revoked = admin.post(
+        f"/console/tokens/{token_id}/revoke", data={"csrf": form_token(listing.text)}
+    )
+    assert revoked.status_code == 200
+    assert "Revoke" not in _token_row(revoked.text, "gateway")
+    assert "UTC" in _token_row(revoked.text, "gateway").split("</td>")[-2]
+    refused = client.get("/audit", headers=bearer)
+    assert refused.status_code == 401
+    assert client.get("/audit", headers={"Authorization": f"Bearer {kept}"}).status_code == 200
+    again = admin.post(
+        f"/console/tokens/{token_id}/revoke", data={"csrf": form_token(listing.text)}
+    )
+    assert again.status_code == 200
+    log = browser(Role.AUDITOR).get("/console/audit?action=token.revoked")
+    assert "Rows 1 to 1 of 1" in log.text and token_id in log.text
+    issued_log = browser(Role.AUDITOR).get("/console/audit?action=token.issued")
+    assert "Rows 1 to 2 of 2" in issued_log.text and "gateway" in issued_log.text
+
+
+def test_revoking_needs_the_form_token_and_a_known_token(
+    browser: Callable[[Role], TestClient],
+) -> None:
+    admin = browser(Role.ADMIN)
+    _issue(admin, "gateway", "auditor")
+    listing = admin.get("/console/accounts")
+    token_id = _token_row(listing.text, "gateway").split("/console/tokens/")[1].split("/")[0]
+    forged = admin.post(f"/console/tokens/{token_id}/revoke", data={"csrf": "forged"})
+    assert forged.status_code == 403
+    assert "Revoke" in _token_row(admin.get("/console/accounts").text, "gateway")
+    unknown = admin.post(
+        "/console/tokens/00000000-0000-0000-0000-000000000000/revoke",
+        data={"csrf": form_token(listing.text)},
+    )
+    assert unknown.status_code == 404 and "Token not found" in unknown.text

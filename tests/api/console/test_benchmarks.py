@@ -24,7 +24,7 @@ def wait_until_done(client: TestClient, path: str, timeout_s: float = 300) -> st
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         fragment = client.get(path, headers={"HX-Request": "true"}).text
-        if "<strong>done</strong>" in fragment or "<strong>failed</strong>" in fragment:
+        if "<strong>finished</strong>" in fragment or "<strong>failed</strong>" in fragment:
             return fragment
         time.sleep(0.5)
     raise AssertionError("the benchmark did not finish")
@@ -39,7 +39,7 @@ def test_a_benchmark_runs_with_progress_and_opens_its_report(
     assert re.fullmatch(r"/console/benchmarks/[0-9a-f-]{36}", path)
     assert "<progress" in page.text
     fragment = wait_until_done(client, path)
-    assert "<html" not in fragment and "<strong>done</strong>" in fragment
+    assert "<html" not in fragment and "<strong>finished</strong>" in fragment
     report_page = client.get(path)
     assert '<iframe class="report"' in report_page.text
     report = client.get(f"{path}/report/index.html")

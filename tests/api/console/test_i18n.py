@@ -56,7 +56,7 @@ def test_every_console_text_is_translated(code: str) -> None:
     assert not any(m.fuzzy for m in catalogue if m.id)
 
 
-@pytest.mark.parametrize("code", LANGUAGES)
+@pytest.mark.parametrize("code", [*LANGUAGES, "en"])
 def test_the_compiled_catalogue_is_current(code: str) -> None:
     """The `.mo` shipped answers exactly what compiling its `.po` now gives."""
     fresh = io.BytesIO()
@@ -107,3 +107,17 @@ def test_the_languages_translate_and_format_numbers_their_way() -> None:
     )
     assert number(12345.6, ConsoleLanguage.EN, 1) == "12,345.6"
     assert number(12345.6, ConsoleLanguage.RU, 1) == "12\xa0345,6"
+
+
+def test_english_writes_every_vocabulary_code_in_prose() -> None:
+    """The English console shows words, not the API's codes: each code has its prose, and no
+    hyphenated code is left as it is."""
+    english = translations(ConsoleLanguage.EN)
+    for vocabulary_type in VOCABULARIES:
+        for word in vocabulary_type:
+            prose = english.gettext(word.value)
+            assert prose.strip(), word
+            assert "-" not in word.value or prose != word.value, word
+    assert english.gettext("no-eligible-facility") == "no facility the law allows for this convict"
+    assert english.gettext("medium") == "medium security"
+    assert english.gettext("Sign in") == "Sign in"  # other texts are their msgids

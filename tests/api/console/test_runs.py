@@ -31,8 +31,14 @@ def test_a_good_batch_is_solved_and_shown_with_figures_and_map(
     assert page.url.path.startswith("/console/runs/")
     assert "<dt>Convicts</dt><dd>60</dd>" in page.text
     assert "<svg" in page.text and 'class="regions"' in page.text
-    assert page.text.count("<path d=") == 2  # the two regions of the fake geometry
+    assert page.text.count('data-region="KZ-') == 20  # every region of the geometry
+    assert '<path class="country"' in page.text and '<path class="rail"' in page.text
+    assert ">Akmola</text>" in page.text  # regions are named on the map
+    assert "© OpenStreetMap contributors" in page.text
     assert "<line " in page.text and "<circle " in page.text
+    assert "Region outlines are not available" not in page.text
+    assert "Status: <strong>solved, not yet committed</strong>" in page.text
+    assert '<th scope="row">medium security</th>' in page.text  # prose, not the code
     assert "Commit this run" in page.text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from fastapi import FastAPI
@@ -135,3 +136,39 @@ def test_the_api_keeps_its_bearer_tokens(
 def test_static_files_are_served_without_a_session(client: TestClient) -> None:
     assert client.get("/console/static/console.css").status_code == 200
     assert "htmx" in client.get("/console/static/htmx-2.0.4.min.js").text
+
+
+def _audit_actions(app: FastAPI) -> list[tuple[str, str, dict[str, object]]]:
+    from sqlalchemy import select
+
+    from api.tables import AuditEntryRow
+
+    with app.state.store.sessions() as session:
+        rows = session.scalars(select(AuditEntryRow).order_by(AuditEntryRow.sequence)).all()
+        return [
+            (r.actor, r.action, json.loads(r.payload))
+            for r in rows
+            if r.action.startswith("account.")
+        ]
+
+
+def test_sign_ins_and_sign_outs_are_audited_refusals_are_not(
+    app: FastAPI, client: TestClient, accounts: dict[Role, str]
+) -> None:
+    name = accounts[Role.AUDITOR]
+    assert sign_in(client, name, "a password typed wrong").status_code == 401
+    assert sign_in(client, "a password typed as a name", PASSWORD).status_code == 401
+    assert _audit_actions(app) == []
+    assert sign_in(client, name).status_code == 303
+    page = client.get("/console/audit")
+    client.post("/console/sign-out", data={"csrf": form_token(page.text)})
+    with app.state.store.sessions() as session:
+        user_id = str(store.find_user(session=session, name=name).user_id)  # type: ignore[union-attr]
+    actor = f"auditor:{name}"
+    assert [(a, action) for a, action, _ in _audit_actions(app)] == [
+        (actor, "account.signed-in"),
+        (actor, "account.signed-out"),
+    ]
+    assert all(payload == {"user_id": user_id} for _, _, payload in _audit_actions(app))
+    log = client.get("/console/audit")
+    assert log.url.path == "/console/sign-in"

@@ -71,7 +71,7 @@ def test_departing_from_the_recommendation_needs_a_reason_and_a_second_reviewer(
             "reason": "The family moved to Almaty.",
         },
     )
-    assert "awaiting-approval" in decided.text
+    assert "awaiting approval by a second reviewer" in decided.text
     assert "waits for a second reviewer" in decided.text
     same = first.post(
         f"{path}/approval", data={"csrf": form_token(decided.text), "approve": "true"}

@@ -51,6 +51,7 @@ def add_commands(sub: Any, command: Callable[[str], Callable[[Handler], Handler]
         "optimise", help="the most convicts home, then the most km saved; nobody moves farther"
     )
     _table_arguments(optimise)
+    _limit_arguments(optimise)
     optimise.add_argument("--out", type=Path, help="write the moves as CSV here")
     optimise.add_argument("--json", type=Path, help="write the summary as JSON here")
 
@@ -85,6 +86,50 @@ def _table_arguments(parser: argparse.ArgumentParser) -> None:
         choices=[d.value for d in DistanceKind],
         default=DistanceKind.GREAT_CIRCLE.value,
     )
+
+
+def _limit_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--requests",
+        type=Path,
+        help="CSV of who may move: convict_id,basis (request|consent),received (YYYY-MM-DD)",
+    )
+    parser.add_argument(
+        "--everyone",
+        action="store_true",
+        help="what-if: anyone may move, not only convicts with a request or consent",
+    )
+    parser.add_argument("--min-saved-km", type=float, default=100.0)
+    parser.add_argument("--max-moves", type=int, help="overall cap on moves")
+    parser.add_argument("--max-weeks", type=int, help="fit the escort seats of this many weeks")
+    parser.add_argument(
+        "--escort-seats", type=Path, help="weekly escort seats per region (default: data/)"
+    )
+
+
+def _limits(args: argparse.Namespace, regions: Any) -> tuple[Any, Any]:
+    """The campaign limits and the candidates table from the options (InputError if bad)."""
+    import pandas as pd
+
+    from optimizer.transfers.limits import CampaignLimits, CampaignScope, read_escort_seats
+
+    try:
+        limits = CampaignLimits(
+            min_saved_km=args.min_saved_km,
+            escort_seats=read_escort_seats(args.escort_seats, regions),
+            max_moves=args.max_moves,
+            max_weeks=args.max_weeks,
+            scope=CampaignScope.EVERYONE if args.everyone else CampaignScope.REQUESTS,
+        )
+    except ValueError as error:
+        raise InputError([Problem("options", None, None, str(error))]) from None
+    if args.requests is None:
+        return limits, None
+    try:
+        table = pd.read_csv(args.requests, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError([Problem(str(args.requests), None, None, str(error))]) from None
+    return limits, table
 
 
 def _tables(args: argparse.Namespace) -> tuple[Any, Any, Any]:
@@ -138,8 +183,16 @@ def _transfers(args: argparse.Namespace) -> int:
     from optimizer.transfers import optimise_transfers, render_campaign
 
     regions, facilities, population = _tables(args)
+    limits, requests = _limits(args, regions)
     sys.stderr.write(f"Optimising transfers over {len(population):,} convicts...\n")
-    result = optimise_transfers(population, facilities, regions, DistanceKind(args.distance))
+    result = optimise_transfers(
+        population,
+        facilities,
+        regions,
+        DistanceKind(args.distance),
+        limits=limits,
+        requests=requests,
+    )
     if args.out is not None:
         write_csv_atomically(result.moves, args.out)
     if args.json is not None:

@@ -15,6 +15,7 @@ from api.status import TransferStatus
 from api.tables import TransferRequestRow
 from optimizer.domain import DistanceKind
 from optimizer.transfers import Ground, Verdict
+from optimizer.transfers.limits import DEFAULT_MIN_SAVED_KM, CampaignScope
 
 
 class TransferRequestCreate(RequestModel):
@@ -154,14 +155,25 @@ class TransferRequestsPage(BaseModel):
 
 
 class TransferCampaignCreate(RequestModel):
-    """Which distances to use, and whether (and which page of) the moves to return."""
+    """The escort service's limits, which distances to use, and whether (and which page of)
+    the moves to return. `scope`: `requests` moves only convicts with an open request;
+    `everyone` is a what-if."""
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"include_moves": True, "moves_limit": 100}]},
+        json_schema_extra={
+            "examples": [
+                {"include_moves": True, "moves_limit": 100},
+                {"scope": "everyone", "min_saved_km": 300, "max_moves": 500, "max_weeks": 8},
+            ]
+        },
     )
 
     distance: DistanceKind = DistanceKind.GREAT_CIRCLE
+    scope: CampaignScope = CampaignScope.REQUESTS
+    min_saved_km: float = Field(default=DEFAULT_MIN_SAVED_KM, ge=0, le=10_000)
+    max_moves: Count | None = Field(default=None, ge=0, le=1_000_000)
+    max_weeks: Count | None = Field(default=None, ge=1, le=520)
     include_moves: StrictBool = False
     moves_offset: Count = Field(default=0, ge=0, le=2**31 - 1)
     moves_limit: Count = Field(default=1000, ge=1, le=10_000)

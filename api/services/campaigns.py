@@ -1,23 +1,78 @@
-"""Transfer campaigns: the best set of transfers over today's population, as advice."""
+"""Transfer campaigns: the best set of transfers over today's population under an escort
+service's limits, as advice.
+
+Who may move: by default the convicts with an open transfer request (reviewed, not yet
+decided), in order of the date received; an analyst may widen it to everyone for a what-if.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api import audit
 from api.canonical import json_text, jsonable, sha256
-from api.db import writing
+from api.db import utc, writing
 from api.services.transfer_reviews import read_tables
+from api.status import TransferStatus
+from api.tables import TransferRequestRow
 from optimizer.domain import DistanceKind
 from optimizer.transfers import CampaignResult, optimise_transfers
+from optimizer.transfers.limits import CampaignLimits, read_escort_seats
+
+OPEN = (TransferStatus.EVALUATED.value, TransferStatus.AWAITING_APPROVAL.value)
 
 
-def analyse_campaign(*, session: Session, distance: DistanceKind, actor: str) -> CampaignResult:
+def open_requests(*, session: Session) -> pd.DataFrame:
+    """The candidates of a campaign: each convict with an open request, its earliest date."""
+    rows = session.execute(
+        select(TransferRequestRow.convict_id, TransferRequestRow.created_at).where(
+            TransferRequestRow.status.in_(OPEN)
+        )
+    ).all()
+    table = pd.DataFrame(
+        {
+            "convict_id": [r.convict_id for r in rows],
+            "basis": "request",
+            "received": [utc(r.created_at).date().isoformat() for r in rows],
+        }
+    )
+    table = table.sort_values(["received", "convict_id"], kind="stable")
+    return table.drop_duplicates("convict_id").reset_index(drop=True)
+
+
+def analyse_campaign(
+    *,
+    session: Session,
+    distance: DistanceKind,
+    actor: str,
+    limits: CampaignLimits | None = None,
+) -> CampaignResult:
     """The best transfer campaign over the current population: advice, so nothing changes but
-    the audit log, which records the analysis and a digest of its moves."""
+    the audit log, which records the analysis, its limits and a digest of its moves. The
+    escort seats are the bundled table's unless `limits` brings its own."""
     tables = read_tables(session=session)
+    requests = open_requests(session=session)
     session.rollback()
-    result = optimise_transfers(tables.population, tables.facilities, tables.regions, distance)
+    limits = limits or CampaignLimits()
+    if not limits.escort_seats:
+        seats = read_escort_seats(None, tables.regions)
+        limits = CampaignLimits(
+            min_saved_km=limits.min_saved_km,
+            escort_seats=seats,
+            max_moves=limits.max_moves,
+            max_weeks=limits.max_weeks,
+            scope=limits.scope,
+        )
+    result = optimise_transfers(
+        tables.population,
+        tables.facilities,
+        tables.regions,
+        distance,
+        limits=limits,
+        requests=requests,
+    )
     moves = json_text(jsonable(result.moves.to_dict(orient="records")))
     with writing(session):
         audit.append(
@@ -26,7 +81,12 @@ def analyse_campaign(*, session: Session, distance: DistanceKind, actor: str) ->
             "transfer-campaign.analysed",
             {
                 "distance": distance.value,
+                "scope": limits.scope.value,
+                "min_saved_km": limits.min_saved_km,
+                "max_moves": limits.max_moves,
+                "max_weeks": limits.max_weeks,
                 "convicts": result.convicts,
+                "movable": result.movable,
                 "moved": result.moved,
                 "home_before": result.home_before,
                 "home_after": result.home_after,

@@ -1,12 +1,9 @@
-"""The transfer campaign: the largest set of transfers, exchanges included, that brings convicts
-strictly closer to home, nobody farther, within capacity.
+"""The transfer campaign: the transfers an escort service can carry out that bring convicts
+closer to home, nobody farther, within capacity and every limit of `CampaignLimits`.
 
-A min-cost flow over groups of interchangeable convicts (same class, home point and current
-facility): each group may stay or move to a lawful facility strictly closer to its home;
-facilities hold at most their capacity. Costs are metres plus a weight per convict outside the
-home region larger than any total distance, so the optimum first places the most convicts at
-home and then saves the most km. Co-defendants are single convicts whose moves pass through a
-unit place per case and facility, which keeps them apart exactly.
+Who may move is `candidates.py`'s (open requests and consents by default); the exact integer
+model is `campaign_model.py`'s: most convicts newly in their home region, then most km saved,
+then fewest moves. The result is checked again against every hard rule and limit.
 """
 
 from __future__ import annotations
@@ -15,12 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from optimizer.allocation.flow import hand_out
-from optimizer.domain import DistanceKind, SolverError
+from optimizer.domain import DistanceKind
 from optimizer.geo import DistanceSource, metre_matrix
+from optimizer.transfers.campaign_model import (
+    STAGES,
+    CampaignArcs,
+    campaign_arcs,
+    solve_campaign_model,
+)
+from optimizer.transfers.candidates import candidates
+from optimizer.transfers.limits import CampaignLimits, CampaignScope
 from optimizer.transfers.placed import (
     BoolArray,
     IntArray,
@@ -28,19 +32,25 @@ from optimizer.transfers.placed import (
     RowArray,
     as_distance_source,
 )
-from optimizer.transfers.summary import campaign_tables, check_campaign
+from optimizer.transfers.summary import campaign_tables, check_campaign, check_limits
 
 
 @dataclass(frozen=True, eq=False)
 class CampaignResult:
-    """The best transfer campaign: who moves where, and what it does for each home region.
+    """The best transfer campaign under the limits: who moves where, and what it does for each
+    home region.
 
-    Optimal lexicographically: first the most convicts in their home region, then the most km
-    saved; every move is lawful and strictly closer to home, nobody moves farther, and no
-    facility ends above its capacity.
+    Optimal lexicographically: first the most convicts newly in their home region, then the
+    most km saved, then the fewest moves; every move is lawful and saves at least the minimum
+    distance, no facility ends above its capacity, no facility pair exchanges convicts both
+    ways, and the cap and the escort seats over the horizon hold.
     """
 
     convicts: int
+    movable: int
+    """Convicts the campaign was allowed to move (its scope)."""
+    requests: int
+    consents: int
     moved: int
     home_before: int
     home_after: int
@@ -49,33 +59,52 @@ class CampaignResult:
     into_free_places: int
     """Moves that take a place free today (net growth of the receiving facilities)."""
     into_freed_places: int
-    """Moves that take a place freed by someone else moving out (exchanges and chains)."""
+    """Moves that take a place freed by someone else moving out (chains)."""
     by_region: pd.DataFrame
     """Per home region: convicts, home_before, home_after, moved, km_saved."""
     moves: pd.DataFrame
-    """One row per moved convict, in population order."""
+    """One row per moved convict, in priority order (earliest request first)."""
     facility_of: RowArray
     """Per convict, the facility row after the campaign."""
+    limits: CampaignLimits
     method: str
     optimal: bool
+    solve_s: float
 
     @property
     def km_saved(self) -> float:
         return round(self.total_km_before - self.total_km_after, 3)
 
+    @property
+    def newly_home(self) -> int:
+        return self.home_after - self.home_before
+
     def as_dict(self, *, include_moves: bool = False) -> dict[str, Any]:
         """JSON-able summary; the moves too when asked (one record per moved convict)."""
         result: dict[str, Any] = {
             "convicts": self.convicts,
+            "scope": self.limits.scope.value,
+            "what_if": self.limits.scope is CampaignScope.EVERYONE,
+            "movable": self.movable,
+            "requests": self.requests,
+            "consents": self.consents,
             "moved": self.moved,
             "home_before": self.home_before,
             "home_after": self.home_after,
+            "newly_home": self.newly_home,
             "total_km_before": self.total_km_before,
             "total_km_after": self.total_km_after,
             "km_saved": self.km_saved,
             "into_free_places": self.into_free_places,
             "into_freed_places": self.into_freed_places,
-            "objective": ["max-home-region", "max-km-saved"],
+            "limits": {
+                "min_saved_km": self.limits.min_saved_km,
+                "max_moves": self.limits.max_moves,
+                "max_weeks": self.limits.max_weeks,
+                "escort_seats_per_week": dict(sorted(self.limits.escort_seats.items())),
+                "one_way_pairs": True,
+            },
+            "objective": list(STAGES),
             "method": self.method,
             "optimal": self.optimal,
             "by_region": _records(self.by_region),
@@ -97,32 +126,37 @@ def optimise_transfers(
     facilities: pd.DataFrame,
     regions: pd.DataFrame,
     distance: DistanceKind | DistanceSource = DistanceKind.GREAT_CIRCLE,
+    *,
+    limits: CampaignLimits | None = None,
+    requests: pd.DataFrame | None = None,
+    time_limit_s: float = 600.0,
 ) -> CampaignResult:
-    """The largest set of transfers, exchanges included, that brings convicts closer to home.
+    """The best campaign under `limits` over the convicts that `requests` (a candidates table:
+    `convict_id,basis,received`) makes movable, or everyone under the what-if scope.
 
-    Most convicts in their home region first, then most km saved; see the module docstring
-    for the model. Raises SolverError if the flow or its result breaks a hard rule (a bug).
+    Raises InputError for a bad candidates table, SolverError if the result breaks a hard rule
+    or a limit (a bug).
     """
+    limits = limits if limits is not None else CampaignLimits()
     source = as_distance_source(distance)
     placed = Placed.build(population, facilities)
-    groups = _Groups.of(placed)
+    who = candidates(population, requests, limits.scope)
+    groups = _Groups.of(placed, who.movable)
     metres = groups.metres(source, facilities)
-    arc, cost = _arcs(placed, groups, metres)
-    network = _Network.of(placed, groups, arc, cost)
-    flows = network.solve()
-    used = flows > 0
-    group, target = network.tail[used], network.facility[used]
-    # Each group's flows go to its convicts in population order, movers first.
-    facility_of = hand_out(
-        group, target, flows[used], groups.group_of, last=target == groups.current[group]
-    )
+    arcs = campaign_arcs(placed, groups.table, metres, groups.table["movable"].to_numpy(), limits)
+    solved = solve_campaign_model(placed, arcs, limits, time_limit_s)
+    facility_of = _hand_out(groups, arcs, solved.flows, who.priority)
     before = metres[groups.group_of, placed.current]
     after = metres[groups.group_of, facility_of]
     check_campaign(placed, facility_of, before, after)
-    tables = campaign_tables(placed, regions, facility_of, before, after)
+    check_limits(placed, facility_of, before - after, limits)
+    tables = campaign_tables(placed, regions, facility_of, before, after, who.priority)
     moved = int(tables.moved.sum())
     return CampaignResult(
         convicts=len(population),
+        movable=int(who.movable.sum()),
+        requests=who.requests,
+        consents=who.consents,
         moved=moved,
         home_before=int(tables.home_before.sum()),
         home_after=int(tables.home_after.sum()),
@@ -133,25 +167,51 @@ def optimise_transfers(
         by_region=tables.by_region,
         moves=tables.moves,
         facility_of=facility_of,
-        method="min-cost-flow",
-        optimal=True,
+        limits=limits,
+        method="integer-model",
+        optimal=solved.optimal,
+        solve_s=round(solved.wall_s, 3),
     )
+
+
+def _hand_out(groups: _Groups, arcs: CampaignArcs, flows: IntArray, priority: RowArray) -> RowArray:
+    """Per convict, the facility after the campaign: within a group, movers are handed out in
+    priority order (earliest request first), the rest stay."""
+    used = flows > 0
+    stay = groups.counts.copy()
+    np.subtract.at(stay, arcs.group[used], flows[used])
+    pieces = np.concatenate([arcs.group[used], np.arange(len(groups))])
+    targets = np.concatenate([arcs.facility[used], groups.current])
+    amounts = np.concatenate([flows[used], stay])
+    keep = amounts > 0
+    by_priority = hand_out(
+        pieces[keep],
+        targets[keep],
+        amounts[keep],
+        groups.group_of[priority],
+        last=(targets == groups.current[pieces])[keep],
+    )
+    facility_of = np.empty(len(priority), dtype=np.intp)
+    facility_of[priority] = by_priority
+    return facility_of
 
 
 @dataclass(frozen=True)
 class _Groups:
-    """Interchangeable convicts: same class, home region and point, current facility; each
-    convict with a co-defendant in the population is a group of its own."""
+    """Interchangeable convicts: same class, home region and point, current facility, and
+    whether a campaign may move them; each convict with a co-defendant in the population is a
+    group of its own."""
 
     table: pd.DataFrame
-    """One row per group: class, home_region, home_lat, home_lon, current, solo, count."""
+    """One row per group: class, home_region, home_lat, home_lon, current, solo, movable,
+    count."""
     group_of: RowArray
     """Per convict, its group row."""
     current: RowArray
     counts: IntArray
 
     @classmethod
-    def of(cls, placed: Placed) -> _Groups:
+    def of(cls, placed: Placed, movable: BoolArray) -> _Groups:
         population = placed.population
         case = placed.shared_cases().to_numpy()
         keyed = pd.DataFrame(
@@ -162,6 +222,7 @@ class _Groups:
                 "home_lon": population["home_lon"].to_numpy(float),
                 "current": placed.current,
                 "solo": np.where(case != "", np.arange(len(population)), -1),
+                "movable": movable,
             }
         )
         grouping = keyed.groupby(list(keyed.columns), sort=True)
@@ -185,103 +246,3 @@ class _Groups:
             facilities["lat"],
             facilities["lon"],
         )
-
-
-def _arcs(placed: Placed, groups: _Groups, metres: IntArray) -> tuple[BoolArray, IntArray]:
-    """Where each group may end (stay, or lawful and strictly closer), and at what cost."""
-    n_groups = len(groups)
-    stay = metres[np.arange(n_groups), groups.current]
-    arc = placed.allowed[groups.table["class"].to_numpy(np.intp)] & (metres < stay[:, None])
-    arc[np.arange(n_groups), groups.current] = True
-    facility_region = placed.facilities["region"].to_numpy()
-    away = groups.table["home_region"].to_numpy()[:, None] != facility_region[None, :]
-    away_weight = len(placed.population) * int(metres[arc].max(initial=0)) + 1
-    return arc, metres + away_weight * away.astype(np.int64)
-
-
-@dataclass(frozen=True)
-class _Network:
-    """The flow network: groups -> (case places ->) facilities -> sink."""
-
-    tail: RowArray
-    """Per group arc, its group."""
-    facility: RowArray
-    """Per group arc, its facility."""
-    tails: npt.NDArray[np.int32]
-    heads: npt.NDArray[np.int32]
-    capacities: IntArray
-    costs: IntArray
-    supplies: IntArray
-
-    @classmethod
-    def of(cls, placed: Placed, groups: _Groups, arc: BoolArray, cost: IntArray) -> _Network:
-        n_groups, n_fac = len(groups), len(placed.facilities)
-        tail, facility = np.nonzero(arc)
-        case_node, node_facility, members_there = _case_places(placed, groups, tail, facility)
-        n_case_nodes = len(node_facility)
-        sink = n_groups + n_fac + n_case_nodes
-        head = n_groups + facility
-        solo = groups.table["solo"].to_numpy()[tail] >= 0
-        head[solo] = n_groups + n_fac + case_node
-        tails = np.concatenate(
-            [tail, n_groups + n_fac + np.arange(n_case_nodes), n_groups + np.arange(n_fac)]
-        )
-        heads = np.concatenate([head, n_groups + node_facility, np.full(n_fac, sink)])
-        capacities = np.concatenate(
-            [
-                groups.counts[tail],
-                np.maximum(members_there, 1),
-                np.maximum(placed.capacity, placed.count),
-            ]
-        )
-        costs = np.concatenate([cost[tail, facility], np.zeros(n_case_nodes + n_fac)])
-        supplies = np.concatenate(
-            [groups.counts, np.zeros(n_fac + n_case_nodes), [-len(placed.population)]]
-        )
-        return cls(
-            tail=tail.astype(np.intp),
-            facility=facility.astype(np.intp),
-            tails=tails.astype(np.int32),
-            heads=heads.astype(np.int32),
-            capacities=capacities.astype(np.int64),
-            costs=costs.astype(np.int64),
-            supplies=supplies.astype(np.int64),
-        )
-
-    def solve(self) -> IntArray:
-        """The optimal flow on each group arc (SolverError if the solver fails)."""
-        from ortools.graph.python import min_cost_flow
-
-        flow = min_cost_flow.SimpleMinCostFlow()
-        arc_ids = flow.add_arcs_with_capacity_and_unit_cost(
-            self.tails, self.heads, self.capacities, self.costs
-        )
-        flow.set_nodes_supplies(np.arange(len(self.supplies), dtype=np.int32), self.supplies)
-        status = flow.solve()
-        if status != flow.OPTIMAL:
-            raise SolverError(f"min-cost flow ended with status {status}")
-        return np.asarray(flow.flows(arc_ids[: len(self.tail)]), dtype=np.int64)
-
-
-def _case_places(
-    placed: Placed, groups: _Groups, tail: RowArray, facility: RowArray
-) -> tuple[RowArray, RowArray, IntArray]:
-    """The unit places per case and facility that keep co-defendants apart.
-
-    Per arc of a co-defendant, its case place; per case place, its facility and how many of the
-    case serve there today (a place already shared stays open to them).
-    """
-    case = placed.shared_cases().to_numpy()
-    member = groups.table["solo"].to_numpy()[tail]
-    solo = member >= 0
-    case_places = pd.DataFrame({"case": case[member[solo]], "facility": facility[solo]})
-    case_node = case_places.groupby(["case", "facility"], sort=True).ngroup().to_numpy(np.intp)
-    first_of_node = np.unique(case_node, return_index=True)[1]
-    members_now = pd.DataFrame({"case": case[case != ""], "facility": placed.current[case != ""]})
-    members_now = members_now.value_counts().rename("members").reset_index()
-    node_places = case_places.iloc[first_of_node].merge(
-        members_now, on=["case", "facility"], how="left"
-    )
-    node_facility: RowArray = node_places["facility"].to_numpy(np.intp)
-    members_there: IntArray = node_places["members"].fillna(0).to_numpy(np.int64)
-    return np.asarray(case_node, dtype=np.intp), node_facility, members_there

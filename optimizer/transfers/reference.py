@@ -17,6 +17,7 @@ import pandas as pd
 
 from optimizer.allocation.reference import allowed
 from optimizer.geo import DistanceSource, GreatCircle, metre_matrix
+from optimizer.transfers.limits import CampaignLimits
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +35,14 @@ def optimise_transfers_reference(
     facilities: pd.DataFrame,
     distances: DistanceSource | None = None,
     time_limit_s: float | None = None,
+    *,
+    limits: CampaignLimits | None = None,
+    movable: list[bool] | None = None,
 ) -> ReferenceCampaign:
-    """Most convicts at home, then least total distance; nobody farther, within capacity."""
+    """Most convicts at home, then least total distance, then fewest moves; nobody farther,
+    within capacity. With `limits`: only the `movable` convicts move (everyone when None),
+    each move saves at least the minimum, and the cap, the one-way pairs and the escort seats
+    over the horizon hold."""
     import pulp
 
     distances = distances or GreatCircle()
@@ -48,7 +55,7 @@ def optimise_transfers_reference(
     )
     row_of = {fid: j for j, fid in enumerate(facilities["facility_id"])}
     current = [row_of[fid] for fid in population["facility_id"]]
-    pairs = _pairs(population, facilities, metres, current)
+    pairs = _limited_pairs(population, facilities, metres, current, limits, movable)
     home_region = population["home_region"].tolist()
     facility_region = facilities["region"].tolist()
     home = {p: home_region[p[0]] == facility_region[p[1]] for p in pairs}
@@ -57,17 +64,16 @@ def optimise_transfers_reference(
 
     problem, x = _one_place_each(pairs, limit)
     _keep_co_defendants_apart(problem, x, population, len(facilities))
+    moves = [(i, j, var) for (i, j), var in x.items() if j != current[i]]
+    if limits is not None:
+        _escort_limits(problem, moves, current, facility_region, limits)
 
     at_home = pulp.lpSum(var for p, var in x.items() if home[p])
-    problem.setObjective(at_home)
-    status = problem.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s))
-    optimal = pulp.LpStatus[status] == "Optimal"
-    problem += at_home >= round(pulp.value(at_home) or 0)
     distance = pulp.lpSum(int(metres[p]) * var for p, var in x.items())
-    problem.sense = pulp.LpMinimize
-    problem.setObjective(distance)
-    status = problem.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s))
-    optimal &= pulp.LpStatus[status] == "Optimal"
+    moving = pulp.lpSum(var for _, _, var in moves)
+    optimal = _solve_in_stages(
+        problem, [(at_home, True), (distance, False), (moving, False)], time_limit_s
+    )
 
     facility_of = list(current)
     for (i, j), var in x.items():
@@ -80,6 +86,24 @@ def optimise_transfers_reference(
         facility_of=facility_of,
         optimal=optimal,
     )
+
+
+def _limited_pairs(
+    population: pd.DataFrame,
+    facilities: pd.DataFrame,
+    metres: npt.NDArray[np.int64],
+    current: list[int],
+    limits: CampaignLimits | None,
+    movable: list[bool] | None,
+) -> list[tuple[int, int]]:
+    """The pairs of `_pairs` that a movable convict's move saving at least the minimum keeps."""
+    min_saved = 1 if limits is None else limits.min_saved_m
+    movers = movable if movable is not None else [True] * len(population)
+    return [
+        (i, j)
+        for i, j in _pairs(population, facilities, metres, current)
+        if j == current[i] or (movers[i] and metres[i, current[i]] - metres[i, j] >= min_saved)
+    ]
 
 
 def _pairs(
@@ -138,3 +162,51 @@ def _one_place_each(
     for j, variables in by_facility.items():
         problem += pulp.lpSum(variables) <= int(limit[j])
     return problem, x
+
+
+def _escort_limits(
+    problem: Any,
+    moves: list[tuple[int, int, Any]],
+    current: list[int],
+    facility_region: list[str],
+    limits: CampaignLimits,
+) -> None:
+    """The cap, no facility pair both ways, and the seats leaving each region over the
+    horizon, stated per convict."""
+    import pulp
+
+    if limits.max_moves is not None:
+        problem += pulp.lpSum(var for _, _, var in moves) <= limits.max_moves
+    along: dict[tuple[int, int], list[Any]] = {}
+    for i, j, var in moves:
+        along.setdefault((current[i], j), []).append(var)
+    for (a, b), there in along.items():
+        back = along.get((b, a))
+        if back is not None and a < b:
+            for u in there:
+                for v in back:
+                    problem += u + v <= 1
+    if limits.max_weeks is not None:
+        leaving: dict[str, list[Any]] = {}
+        for i, _, var in moves:
+            leaving.setdefault(facility_region[current[i]], []).append(var)
+        for region, out in leaving.items():
+            problem += pulp.lpSum(out) <= limits.seats(region) * limits.max_weeks
+
+
+def _solve_in_stages(
+    problem: Any, stages: list[tuple[Any, bool]], time_limit_s: float | None
+) -> bool:
+    """Solve each objective (maximise when True) in turn, keeping the optimum of the ones before;
+    whether every stage was proven optimal."""
+    import pulp
+
+    optimal = True
+    for objective, maximise in stages:
+        problem.sense = pulp.LpMaximize if maximise else pulp.LpMinimize
+        problem.setObjective(objective)
+        status = problem.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s))
+        optimal &= pulp.LpStatus[status] == "Optimal"
+        best = round(pulp.value(objective) or 0)
+        problem += (objective >= best) if maximise else (objective <= best)
+    return optimal

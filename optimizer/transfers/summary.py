@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.domain import SolverError
+from optimizer.transfers.limits import CampaignLimits
 from optimizer.transfers.placed import BoolArray, IntArray, Placed, RowArray
 
 COUNT_COLUMNS = ("convicts", "home_before", "home_after", "moved")
@@ -53,14 +54,35 @@ def check_campaign(
         raise SolverError("a move puts co-defendants in one facility")
 
 
+def check_limits(
+    placed: Placed, facility_of: RowArray, saved: IntArray, limits: CampaignLimits
+) -> None:
+    """Raise SolverError unless every limit of the escort service holds."""
+    moved = facility_of != placed.current
+    if (saved[moved] < limits.min_saved_m).any():
+        raise SolverError("a move saves less than the minimum distance")
+    if limits.max_moves is not None and moved.sum() > limits.max_moves:
+        raise SolverError("the campaign makes more moves than the cap")
+    pairs = set(zip(placed.current[moved].tolist(), facility_of[moved].tolist(), strict=True))
+    if any((b, a) in pairs for a, b in pairs):
+        raise SolverError("two facilities exchange convicts in both directions")
+    if limits.max_weeks is not None:
+        region = placed.facilities["region"].to_numpy()[placed.current[moved]]
+        for r, leaving in zip(*np.unique(region, return_counts=True), strict=True):
+            if leaving > limits.seats(str(r)) * limits.max_weeks:
+                raise SolverError(f"more moves leave {r} than its escort seats carry")
+
+
 def campaign_tables(
     placed: Placed,
     regions: pd.DataFrame,
     facility_of: RowArray,
     before: IntArray,
     after: IntArray,
+    order: RowArray | None = None,
 ) -> CampaignTables:
-    """The campaign's moves (population order) and its effect per home region."""
+    """The campaign's moves (in `order`, else population order) and its effect per home
+    region."""
     home = placed.population["home_region"].to_numpy()
     region = placed.facilities["region"].to_numpy()
     moved = facility_of != placed.current
@@ -72,7 +94,7 @@ def campaign_tables(
         home_before=home_before,
         home_after=home_after,
         grown=int(np.maximum(final_count - placed.count, 0).sum()),
-        moves=_moves(placed, facility_of, before, after, home_after),
+        moves=_moves(placed, facility_of, before, after, home_after, order),
         by_region=_by_region(
             regions,
             pd.DataFrame(
@@ -95,9 +117,11 @@ def _moves(
     before: IntArray,
     after: IntArray,
     home_after: BoolArray,
+    order: RowArray | None,
 ) -> pd.DataFrame:
     """One row per moved convict: from where to where, km before and after, home after."""
-    moved = facility_of != placed.current
+    rows = np.arange(len(facility_of)) if order is None else order
+    moved = rows[facility_of[rows] != placed.current[rows]]
     region = placed.facilities["region"].to_numpy()
     ids = placed.facilities["facility_id"].to_numpy()
     return pd.DataFrame(

@@ -92,16 +92,25 @@ def test_a_population_that_disagrees_with_the_facilities_exits_2(
 def test_optimise_writes_moves_and_summary(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A and B would only gain by exchanging Astana and Shymkent: no pair exchanges both ways,
+    so even the what-if over everyone moves nobody, and says it is a what-if."""
     out, summary = folder / "moves.csv", folder / "summary.json"
-    assert (
-        main(["transfers", "optimise", *tables(folder), "--out", str(out), "--json", str(summary)])
-        == 0
-    )
-    assert "In their home region: 0 now, 2 after (+2)." in capsys.readouterr().out
-    moves = pd.read_csv(out)
-    assert moves["convict_id"].tolist() == ["A", "B"]
+    argv = ["transfers", "optimise", *tables(folder), "--everyone"]
+    assert main([*argv, "--out", str(out), "--json", str(summary)]) == 0
+    assert "In their home region: 0 now, 0 after (+0)." in capsys.readouterr().out
+    assert pd.read_csv(out).empty
     data = json.loads(summary.read_text(encoding="utf-8"))
-    assert (data["moved"], data["home_after"], data["optimal"]) == (2, 2, True)
+    assert (data["moved"], data["what_if"], data["optimal"]) == (0, True, True)
+
+
+def test_a_bad_requests_file_exits_2_naming_row_and_column(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    requests = folder / "requests.csv"
+    requests.write_text("convict_id,basis,received\nA,request,01.11.2026\n", encoding="utf-8")
+    argv = ["transfers", "optimise", *tables(folder), "--requests", str(requests)]
+    assert main(argv) == 2
+    assert "candidates, row 1, column received" in capsys.readouterr().err
 
 
 def test_generate_population_writes_a_valid_population(folder: Path) -> None:

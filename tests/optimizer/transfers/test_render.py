@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from optimizer.transfers import Ground, optimise_transfers
+from optimizer.transfers.limits import CampaignLimits, CampaignScope
 from optimizer.transfers.messages import transfer_message
 from optimizer.transfers.render import render_campaign, render_evaluation
 from tests.helpers import convict, facility, regions_table
@@ -55,12 +56,13 @@ def test_an_unknown_language_is_refused() -> None:
 
 def test_the_campaign_text_sums_up_moves_home_and_km_per_region() -> None:
     population, facilities = world(
-        [full("FA", "KZ-71"), full("FS", "KZ-79")],
+        [full("FA", "KZ-71"), full("FS", "KZ-79"), facility("FK", "KZ-35", capacity=1)],
         [(convict("A", "KZ-79"), "FA"), (convict("B", "KZ-71"), "FS")],
     )
-    result = optimise_transfers(population, facilities, regions_table())
+    everyone = CampaignLimits(scope=CampaignScope.EVERYONE)
+    result = optimise_transfers(population, facilities, regions_table(), limits=everyone)
     lines = render_campaign(result).split("\n")
-    assert lines[1] == "In their home region: 0 now, 2 after (+2)."
-    assert lines[3] == "Moves into free places: 0; into places freed by others moving out: 2."
+    assert lines[1] == "In their home region: 0 now, 1 after (+1)."
+    assert lines[3] == "Moves into free places: 1; into places freed by others moving out: 1."
     assert lines[5] == "By home region:"
     assert render_campaign(result) == render_campaign(result)

@@ -35,7 +35,7 @@ from api.services.benchmark_runner import BenchmarkRunner
 from api.services.retention import RetentionSweeper
 from api.services.setup import open_store
 from api.settings import Settings
-from api.store import read_network
+from api.store import Network, read_network
 
 DESCRIPTION = """
 Allocates newly sentenced convicts to Kazakhstan's penal facilities optimally (every hard rule
@@ -99,14 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.tokens = TokenVerifier(store.sessions, settings.token_cache_s)
     app.state.benchmarks = runner
-    # Explanations name regions and facilities in each language; plain lists spare
-    # render_explanation DataFrame lookups on every read.
-    names = ("name", "name_ru", "name_kk")
-    app.state.network_names = {
-        "regions": {c: network.regions[c].tolist() for c in ("region", *names)},
-        "facilities": {c: network.facilities[c].tolist() for c in ("facility_id", *names)},
-    }
-    app.state.region_names = {c: network.regions[c].tolist() for c in ("region", "name")}
+    app.state.network_names, app.state.region_names = _names(network)
     app.state.explanation_cache = placements.ExplanationCache()
     for module in (
         regions,
@@ -125,6 +118,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RouteAccessLog)
     return app
+
+
+def _names(network: Network) -> tuple[dict[str, dict[str, list[Any]]], dict[str, list[Any]]]:
+    """Region and facility names in each language, as plain lists that spare explanations
+    DataFrame lookups on every read; and the regions' English names for the console."""
+    names = ("name", "name_ru", "name_kk")
+    by_language = {
+        "regions": {c: network.regions[c].tolist() for c in ("region", *names)},
+        "facilities": {c: network.facilities[c].tolist() for c in ("facility_id", *names)},
+    }
+    return by_language, {c: network.regions[c].tolist() for c in ("region", "name")}
 
 
 def _without_telemetry() -> dict[str, Any]:

@@ -130,7 +130,7 @@ async def reject_unknown_query(request: Request) -> None:
     if names is None:
         names = frozenset(_query_names(dependant))
         _QUERY_NAMES[id(route)] = names
-    unknown = sorted(set(request.query_params) - names)
+    unknown = sorted(set(request.query_params) - names - {"lang"})  # ?lang= is every route's
     if unknown:
         raise InputError(
             [Problem("request", None, "query", UNKNOWN_QUERY.format(name=n)) for n in unknown]

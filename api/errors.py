@@ -48,6 +48,8 @@ SENTENCES = (
     "already-decided",
     "awaiting-approval",
     "not-awaiting-approval",
+    "token-not-found",
+    "user-not-found",
 )
 """The keys of every fixed `detail` sentence; the English catalogue holds the sentences."""
 

@@ -30,16 +30,21 @@ ProblemSink = Callable[[str | None, str], None]
 def read_policy(path: Path | str, facilities: pd.DataFrame, regions: pd.DataFrame) -> Policy:
     """Read and validate a policy file against the network it reforms."""
     path = Path(path)
+    document = read_toml(path)
+    return parse_policy(document, facilities, regions, file=path.name, default_name=path.stem)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a mapping; a missing or unreadable file is an input error naming it."""
     if not path.is_file():
         raise InputError([Problem(path.name, None, None, f"file not found: {path}")])
     try:
         with path.open("rb") as stream:
-            document = tomllib.load(stream)
+            return tomllib.load(stream)
     except tomllib.TOMLDecodeError as error:
         raise InputError([Problem(path.name, None, None, f"not valid TOML: {error}")]) from None
     except UnicodeDecodeError as error:
         raise InputError([Problem(path.name, None, None, f"not UTF-8 text: {error}")]) from None
-    return parse_policy(document, facilities, regions, file=path.name, default_name=path.stem)
 
 
 def parse_policy(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pandas as pd
 
 from optimizer.data import FACILITY_COLUMNS, records_table, validate_facilities
 from optimizer.domain import InputError, Problem
+from optimizer.policies.parse import read_toml
 from optimizer.policies.policy import LEVEL_ORDER
 from optimizer.policies.scenario import (
     ADMISSION_DIMENSIONS,
@@ -50,13 +50,7 @@ Sink = Callable[[str, str], None]
 def read_scenario(path: Path | str, facilities: pd.DataFrame, regions: pd.DataFrame) -> Scenario:
     """Read and validate a scenario file against the network it changes."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError([Problem(path.name, None, None, f"file not found: {path}")])
-    try:
-        with path.open("rb") as stream:
-            document = tomllib.load(stream)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError([Problem(path.name, None, None, f"not valid TOML: {error}")]) from None
+    document = read_toml(path)
     return parse_scenario(document, facilities, regions, file=path.name, default_name=path.stem)
 
 

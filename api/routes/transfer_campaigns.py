@@ -35,7 +35,11 @@ def analyse_transfer_campaign(
         scope=body.scope,
     )
     result = analyse_campaign(
-        session=session, distance=body.distance, actor=user.actor, limits=limits
+        session=session,
+        distance=body.distance,
+        actor=user.actor,
+        limits=limits,
+        time_limit_s=body.time_limit_s,
     )
     moves = None
     if body.include_moves:

@@ -164,7 +164,7 @@ class TransferCampaignCreate(RequestModel):
         json_schema_extra={
             "examples": [
                 {"include_moves": True, "moves_limit": 100},
-                {"scope": "everyone", "min_saved_km": 300, "max_moves": 500, "max_weeks": 8},
+                {"scope": "everyone", "min_saved_km": 300, "max_moves": 500, "time_limit_s": 5},
             ]
         },
     )
@@ -174,6 +174,12 @@ class TransferCampaignCreate(RequestModel):
     min_saved_km: float = Field(default=DEFAULT_MIN_SAVED_KM, ge=0, le=10_000)
     max_moves: Count | None = Field(default=None, ge=0, le=1_000_000)
     max_weeks: Count | None = Field(default=None, ge=1, le=520)
+    time_limit_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        description="solver time; a what-if over everyone may end unproven (`optimal` false)",
+    )
     include_moves: StrictBool = False
     moves_offset: Count = Field(default=0, ge=0, le=2**31 - 1)
     moves_limit: Count = Field(default=1000, ge=1, le=10_000)

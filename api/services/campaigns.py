@@ -48,6 +48,7 @@ def analyse_campaign(
     distance: DistanceKind,
     actor: str,
     limits: CampaignLimits | None = None,
+    time_limit_s: float = 600.0,
 ) -> CampaignResult:
     """The best transfer campaign over the current population: advice, so nothing changes but
     the audit log, which records the analysis, its limits and a digest of its moves. The
@@ -72,6 +73,7 @@ def analyse_campaign(
         distance,
         limits=limits,
         requests=requests,
+        time_limit_s=time_limit_s,
     )
     moves = json_text(jsonable(result.moves.to_dict(orient="records")))
     with writing(session):

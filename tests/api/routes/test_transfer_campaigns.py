@@ -25,12 +25,12 @@ from optimizer.transfers import (
 )
 from optimizer.transfers.limits import CampaignLimits, read_escort_seats
 
-ASKING = slice(3, None, 97)
+ASKING = slice(3, None, 997)
 """The convicts of the bundled population who ask for a transfer home in these tests."""
 
 
 def asking(population: pd.DataFrame) -> list[str]:
-    """Every 97th convict whose review can be written today: eight rules of `rules.RULES` (the
+    """Every 997th convict whose review can be written today: eight rules of `rules.RULES` (the
     lifers', first-time/repeat, ...) have no wording in the explain catalogue yet, and a review
     that names one of them fails (a defect of the catalogue, not of campaigns)."""
     regions = read_regions()

@@ -36,7 +36,7 @@ def add_commands(sub: Any, command: Callable[[str], Callable[[Handler], Handler]
     )
     target.add_argument("--target-facility", help="facility_id, e.g. F072")
     review.add_argument(
-        "--ground", choices=GROUNDS, default=GROUNDS[0], help="Penal Code art. 88 ground"
+        "--ground", choices=GROUNDS, default=GROUNDS[0], help="Penal Executive Code art. 88 ground"
     )
     review.add_argument(
         "--consent", action="store_true", help="the convict consents (operational need)"

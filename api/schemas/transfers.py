@@ -19,7 +19,8 @@ from optimizer.transfers.limits import DEFAULT_MIN_SAVED_KM, CampaignScope
 
 
 class TransferRequestCreate(RequestModel):
-    """A convict's request to move to another facility of the same type (Penal Code art. 88).
+    """A convict's request to move to another facility of the same type (Penal Executive Code
+    art. 88).
 
     The target is a region (by default the convict's home region) or one facility, not both;
     `consent` records the convict's consent, which a transfer for operational need requires.
@@ -175,9 +176,9 @@ class TransferCampaignCreate(RequestModel):
     max_moves: Count | None = Field(default=None, ge=0, le=1_000_000)
     max_weeks: Count | None = Field(default=None, ge=1, le=520)
     time_limit_s: float = Field(
-        default=5.0,
+        default=2.0,
         gt=0,
-        le=600,
+        le=4,
         description="solver time; a what-if over everyone may end unproven (`optimal` false)",
     )
     include_moves: StrictBool = False

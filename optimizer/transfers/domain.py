@@ -1,4 +1,4 @@
-"""The vocabulary of transfers under Penal Code art. 88: grounds, verdicts, reasons, and values.
+"""The vocabulary of transfers (Penal Executive Code art. 88): grounds, verdicts, reasons, values.
 
 A transfer under art. 88 keeps the facility type: the same security level, sex and age category
 and every other hard rule. A review ends in a `Verdict` with stable `Reason` codes, each tied to
@@ -17,11 +17,11 @@ from optimizer.rules import RULES
 MAX_SWAP_PEOPLE = 4
 """The longest swap searched: the requester and up to three others."""
 
-TRANSFER_GROUND_SOURCE = "Penal Code art. 88"
+TRANSFER_GROUND_SOURCE = "Penal Executive Code art. 88"
 
 
 class Ground(StrEnum):
-    """Grounds for a transfer to another facility of the same type (Penal Code art. 88)."""
+    """Grounds for a transfer to another facility of the same type (Penal Executive Code art. 88)."""
 
     HOME_REGION = "home-region"
     SAFETY = "safety"

@@ -1,4 +1,4 @@
-"""The review of one transfer request under Penal Code art. 88 against the current population.
+"""The review of one transfer request (Penal Executive Code art. 88) against today's population.
 
 Which facilities of the target are lawful (every hard rule of `rules.py`, co-defendants apart),
 which have room, and when all are full, which swaps with other convicts would make room without

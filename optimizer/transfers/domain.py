@@ -21,7 +21,7 @@ TRANSFER_GROUND_SOURCE = "Penal Executive Code art. 88"
 
 
 class Ground(StrEnum):
-    """Grounds for a transfer to another facility of the same type (Penal Executive Code art. 88)."""
+    """Grounds for a transfer within the same type of facility (Penal Executive Code art. 88)."""
 
     HOME_REGION = "home-region"
     SAFETY = "safety"

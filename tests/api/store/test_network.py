@@ -13,9 +13,10 @@ def test_the_stored_network_reads_as_validated_engine_tables(app: FastAPI) -> No
     with app.state.store.sessions() as session:
         network = store.read_network(session=session)
         rows = store.list_facilities(session=session)
+        regions = store.list_regions(session=session)
     assert list(network.facilities["facility_id"]) == [f.facility_id for f in rows]
     assert network.versions == {f.facility_id: 0 for f in rows}
-    assert len(network.regions) == len(store.list_regions(session=session))
+    assert len(network.regions) == len(regions)
 
 
 def test_an_occupancy_change_counts_in_the_version(app: FastAPI) -> None:

@@ -128,6 +128,20 @@ def potentials(
         between = np.minimum(between, between[:, k : k + 1] + between[k : k + 1, :])
     if (np.diag(between) < 0).any():
         raise SolverError("negative residual cycle: the flow is not optimal")
+    return _from_paths(between, sink)
+
+
+def potentials_if_optimal(problem: FlowProblem, unplaced: IntArray) -> Potentials | None:
+    """The potentials over every eligible arc of a flow found under extra constraints (the
+    case nodes), or None when the flow is not optimal without them (a negative residual
+    cycle): then no potentials describe it."""
+    try:
+        return potentials(problem, unplaced, all_arcs=True)
+    except SolverError:
+        return None
+
+
+def _from_paths(between: FloatArray, sink: int) -> Potentials:
     reach = between.min(axis=0)
     return Potentials(
         between=between, facility=np.minimum(reach[:sink], 0.0), sink=float(min(reach[sink], 0.0))

@@ -41,7 +41,13 @@ from optimizer.allocation.blocks import (
 )
 from optimizer.allocation.certificate import Certificate
 from optimizer.allocation.columns import optimal_flow
-from optimizer.allocation.flow import FlowProblem, Potentials, disaggregate, potentials
+from optimizer.allocation.flow import (
+    FlowProblem,
+    Potentials,
+    disaggregate,
+    potentials,
+    potentials_if_optimal,
+)
 from optimizer.allocation.integer_model import Method
 from optimizer.allocation.separation import Relaxation, Separated, solve_with_separation
 from optimizer.domain import SolveOptions, UnplacedReason
@@ -122,16 +128,8 @@ def solve(
     problem = FlowProblem(
         blocks, groups["count"].to_numpy(np.int64), arc_capacities(groups), free, unplaced_penalty
     )
-    flow = optimal_flow(problem)
-    unplaced = flow.unplaced
-    relaxed = flow.potentials or potentials(problem, unplaced, all_arcs=True)
-    facility_of = disaggregate(blocks, unplaced, group_of)
-    separated = Separated(facility_of, True, "min-cost-flow", 0)
-    found: Potentials | None = relaxed
-    if cases is not None and co_defendants_share(cases, facility_of):
-        found = None  # facility potentials do not describe a flow with co-defendants apart
-        relaxation = Relaxation.of(problem, unplaced, relaxed, facility_of, facilities)
-        blocks, separated = _separate(problem, groups, group_of, cases, options, relaxation)
+    flow = _allocate(problem, groups, group_of, cases, options, facilities)
+    blocks, separated, found = flow.blocks, flow.separated, flow.potentials
     facility_of, optimal, method = separated.facility_of, separated.optimal, separated.method
     distance_m = convict_distances(blocks, groups, group_of, facility_of)
     used = np.bincount(facility_of[facility_of >= 0], minlength=len(facilities)).astype(np.int64)
@@ -174,21 +172,47 @@ def _classes_and_groups(
     return classes, class_of, cases, groups, group_of
 
 
-def _separate(
+@dataclass(frozen=True)
+class _Allocated:
+    """The final flows (in `blocks`), the allocation, and what proves or prices it."""
+
+    blocks: list[ClassBlock]
+    separated: Separated
+    potentials: Potentials | None
+    certificate: Certificate | None
+
+
+def _allocate(
     problem: FlowProblem,
     groups: pd.DataFrame,
     group_of: IndexArray,
-    cases: pd.Series,
+    cases: pd.Series | None,
     options: SolveOptions,
-    relaxation: Relaxation,
-) -> tuple[list[ClassBlock], Separated]:
-    """Co-defendants apart: inside the flow with case nodes, or on instances too large for
-    that, by the repair and the integer model. Returns the blocks holding the final flows."""
-    if sum(b.cost.size for b in problem.blocks) > case_flow.CASE_FLOW_ARC_LIMIT:
-        separated = solve_with_separation(problem, groups, group_of, cases, options, relaxation)
-        return problem.blocks, separated
-    blocks, unplaced = case_flow.solve_with_case_nodes(problem, case_flow.case_index(groups))
-    return blocks, Separated(disaggregate(blocks, unplaced, group_of), True, "min-cost-flow", 0)
+    facilities: pd.DataFrame,
+) -> _Allocated:
+    """The optimal allocation, co-defendants apart.
+
+    With shared cases on an instance the case nodes can hold, one flow with them is the
+    optimum; its potentials are kept when it is also optimal without them (the rule did not
+    bind). Otherwise the flow without the rule, and when co-defendants meet in it, the repair
+    and the integer model.
+    """
+    n_arcs = sum(b.cost.size for b in problem.blocks)
+    if cases is not None and n_arcs <= case_flow.CASE_FLOW_ARC_LIMIT:
+        blocks, unplaced = case_flow.solve_with_case_nodes(problem, case_flow.case_index(groups))
+        found = potentials_if_optimal(problem.with_blocks(blocks), unplaced)
+        separated = Separated(disaggregate(blocks, unplaced, group_of), True, "min-cost-flow", 0)
+        return _Allocated(blocks, separated, found, None)
+    flow = optimal_flow(problem)
+    relaxed = flow.potentials or potentials(problem, flow.unplaced, all_arcs=True)
+    facility_of = disaggregate(problem.blocks, flow.unplaced, group_of)
+    if cases is None or not co_defendants_share(cases, facility_of):
+        separated = Separated(facility_of, True, "min-cost-flow", 0)
+        return _Allocated(problem.blocks, separated, relaxed, flow.certificate)
+    relaxation = Relaxation.of(problem, flow.unplaced, relaxed, facility_of, facilities)
+    separated = solve_with_separation(problem, groups, group_of, cases, options, relaxation)
+    # facility potentials do not describe a flow with co-defendants apart
+    return _Allocated(problem.blocks, separated, None, flow.certificate)
 
 
 def split_cost(cost: float, solution: Solution) -> tuple[int, int, int]:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer.allocation import columns, prices, solve
+from optimizer.allocation import case_flow, columns, prices, solve
 from optimizer.allocation.reference import solve_reference
 from optimizer.domain import Objective, SolveOptions
 from tests.helpers import random_instance
@@ -22,6 +22,8 @@ from tests.optimizer.allocation.test_solve import assert_hard_rules
 def prices_always() -> Iterator[None]:
     patch = pytest.MonkeyPatch()
     patch.setattr(columns, "PRICE_ARCS_LIMIT", -1)
+    # co-defendants as at a million: the relaxation by prices, then the repair when they meet
+    patch.setattr(case_flow, "CASE_FLOW_ARC_LIMIT", -1)
     yield None
     patch.undo()
 

@@ -178,17 +178,28 @@ def naive_only(size: int, backend: str, seed: int, limit_s: float) -> None:
     )
 
 
-def batch_median(seed: int, runs: int = 100) -> None:
-    """The engine alone on a 1,000-convict weekly batch, home-first: median of `runs` solves."""
+def batch_median(seed: int, runs: int = 100, before: Path | None = None) -> None:
+    """The engine alone on a 1,000-convict weekly batch, home-first: median of `runs` solves.
+
+    With `before` (a checkout of older code), the same measure of that code in a subprocess
+    right after, so both are taken under the same load of the machine.
+    """
     regions = read_regions()
     facilities = network_for(1000, regions)
     convicts = cohort(1000, seed, regions)
     options = SolveOptions(objective=Objective.HOME_FIRST)
+    solve(convicts, facilities, options)  # warm-up: imports and caches
     times = [timed(lambda: solve(convicts, facilities, options))[1] for _ in range(runs)]
+    label = "this code" if before is not None else "1,000-convict batch"
     print(
-        f"1,000-convict batch, engine alone (home-first): median {np.median(times) * 1000:.1f} ms, "
+        f"{label}, engine alone (home-first): median {np.median(times) * 1000:.1f} ms, "
         f"p90 {np.percentile(times, 90) * 1000:.1f} ms over {runs} solves"
     )
+    if before is not None:
+        env = dict(os.environ, PYTHONPATH=str(before.resolve()))
+        command = [sys.executable, __file__, "--batch", "--seed", str(seed)]
+        out = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+        print(f"before ({before}): {out.stdout.strip().split(', ', 1)[1]}")
 
 
 def million(seed: int, *, co_defendants: bool, method: str = "prices") -> None:
@@ -232,6 +243,9 @@ def main() -> None:
     parser.add_argument("--method", choices=["prices", "columns"], default="prices")
     parser.add_argument("--batch", action="store_true", help="only the 1,000-convict median")
     parser.add_argument(
+        "--before", type=Path, help="with --batch: also measure this checkout of older code"
+    )
+    parser.add_argument(
         "--naive-only", nargs=2, metavar=("SIZE", "BACKEND"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
@@ -242,7 +256,7 @@ def main() -> None:
         million(args.seed, co_defendants=args.co_defendants, method=args.method)
         return
     if args.batch:
-        batch_median(args.seed)
+        batch_median(args.seed, before=args.before)
         return
     regions = read_regions()
     rows = [

@@ -141,6 +141,8 @@ def class_blocks(
     """One block per class: its groups x its eligible facilities, cost = distance."""
     facility_lat = facilities["lat"].to_numpy(float)
     facility_lon = facilities["lon"].to_numpy(float)
+    home_lat = groups["home_lat"].to_numpy(float)
+    home_lon = groups["home_lon"].to_numpy(float)
     boundaries = np.searchsorted(groups["class"].to_numpy(), np.arange(n_classes + 1))
     blocks = []
     for k in range(n_classes):
@@ -148,8 +150,8 @@ def class_blocks(
         eligible = np.flatnonzero(allowed[k]).astype(np.intp)
         metres = metre_matrix(
             distances,
-            groups["home_lat"].to_numpy(float)[members],
-            groups["home_lon"].to_numpy(float)[members],
+            home_lat[boundaries[k] : boundaries[k + 1]],
+            home_lon[boundaries[k] : boundaries[k + 1]],
             facility_lat[eligible],
             facility_lon[eligible],
         )

@@ -52,6 +52,28 @@ class Potentials:
         return len(self.facility)
 
 
+@dataclass(frozen=True)
+class PendingPotentials:
+    """The potentials of a solved flow, computed when first asked for: a batch whose run
+    needs no explanation (a forecast's weekly solves) does not pay for them.
+
+    The flows are read from `problem.blocks` then; blocks are not solved again once their
+    solve is over (see `ClassBlock`).
+    """
+
+    problem: FlowProblem
+    unplaced: IntArray
+    known: Potentials | None = None
+    """Potentials the method has already computed over every eligible arc."""
+
+    def compute(self) -> Potentials | None:
+        """The potentials over every eligible arc, or None when the flow is not optimal
+        without the constraints it was found under."""
+        if self.known is not None:
+            return self.known
+        return potentials_if_optimal(self.problem, self.unplaced)
+
+
 def min_cost_flow(problem: FlowProblem) -> IntArray:
     """One OR-Tools min-cost flow over the arcs in the model; returns unplaced per group."""
     from ortools.graph.python import min_cost_flow as ortools_flow

@@ -17,6 +17,7 @@ facility, `separation.py` takes over.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import cast
 
 import numpy as np
@@ -43,10 +44,10 @@ from optimizer.allocation.certificate import Certificate
 from optimizer.allocation.columns import optimal_flow
 from optimizer.allocation.flow import (
     FlowProblem,
+    PendingPotentials,
     Potentials,
     disaggregate,
     potentials,
-    potentials_if_optimal,
 )
 from optimizer.allocation.integer_model import Method
 from optimizer.allocation.separation import Relaxation, Separated, solve_with_separation
@@ -81,7 +82,8 @@ class Solution:
     unplaced_penalty: int
     method: Method
     optimal: bool
-    potentials: Potentials | None = None
+    pending_potentials: PendingPotentials | None = None
+    """Where `potentials` come from; None when no potentials describe the allocation."""
     certificate: Certificate | None = None
     """The bulk reduced-cost proof of the flow, where the method relied on one."""
     gap_to_bound: tuple[int, int, int] | None = None
@@ -101,6 +103,12 @@ class Solution:
         placed = self.facility_of >= 0
         regions = self.facilities["region"].to_numpy()[self.facility_of[placed]]
         return int((regions == self.convicts["home_region"].to_numpy()[placed]).sum())
+
+    @cached_property
+    def potentials(self) -> Potentials | None:
+        """Shortest residual paths of the optimal flow, when they describe this allocation."""
+        pending = self.pending_potentials
+        return None if pending is None else pending.compute()
 
     def block_of_group(self, group: int) -> tuple[ClassBlock, int]:
         """The class block holding a group and the group's row in it."""
@@ -154,7 +162,7 @@ def solve(
         unplaced_penalty=unplaced_penalty,
         method=method,
         optimal=optimal,
-        potentials=found,
+        pending_potentials=found,
         certificate=flow.certificate,
     )
     if not optimal:
@@ -178,7 +186,7 @@ class _Allocated:
 
     blocks: list[ClassBlock]
     separated: Separated
-    potentials: Potentials | None
+    potentials: PendingPotentials | None
     certificate: Certificate | None
 
 
@@ -200,15 +208,16 @@ def _allocate(
     n_arcs = sum(b.cost.size for b in problem.blocks)
     if cases is not None and n_arcs <= case_flow.CASE_FLOW_ARC_LIMIT:
         blocks, unplaced = case_flow.solve_with_case_nodes(problem, case_flow.case_index(groups))
-        found = potentials_if_optimal(problem.with_blocks(blocks), unplaced)
+        found = PendingPotentials(problem.with_blocks(blocks), unplaced)
         separated = Separated(disaggregate(blocks, unplaced, group_of), True, "min-cost-flow", 0)
         return _Allocated(blocks, separated, found, None)
     flow = optimal_flow(problem)
-    relaxed = flow.potentials or potentials(problem, flow.unplaced, all_arcs=True)
     facility_of = disaggregate(problem.blocks, flow.unplaced, group_of)
     if cases is None or not co_defendants_share(cases, facility_of):
         separated = Separated(facility_of, True, "min-cost-flow", 0)
-        return _Allocated(problem.blocks, separated, relaxed, flow.certificate)
+        found = PendingPotentials(problem, flow.unplaced, flow.potentials)
+        return _Allocated(problem.blocks, separated, found, flow.certificate)
+    relaxed = flow.potentials or potentials(problem, flow.unplaced, all_arcs=True)
     relaxation = Relaxation.of(problem, flow.unplaced, relaxed, facility_of, facilities)
     separated = solve_with_separation(problem, groups, group_of, cases, options, relaxation)
     # facility potentials do not describe a flow with co-defendants apart

@@ -38,7 +38,8 @@ class ClassBlock:
     distance_m: IntArray
     """groups x facilities, metres."""
     cost: IntArray
-    """distance plus the home-region penalty where it applies."""
+    """distance plus the home-region penalty where it applies (the same array as `distance_m`
+    when none does: costs and distances are never changed in place, only replaced)."""
     flow: IntArray = field(init=False)
     in_model: npt.NDArray[np.bool_] = field(init=False)
 
@@ -155,7 +156,7 @@ def class_blocks(
             facility_lat[eligible],
             facility_lon[eligible],
         )
-        blocks.append(ClassBlock(members, eligible, metres, metres.copy()))
+        blocks.append(ClassBlock(members, eligible, metres, metres))
     return blocks
 
 

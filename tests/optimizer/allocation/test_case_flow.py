@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -52,3 +54,34 @@ def test_the_case_flow_reaches_the_pulp_optimum(
     placed = solution.facility_of >= 0
     pairs = pd.DataFrame({"case": convicts["case_id"][placed], "f": solution.facility_of[placed]})
     assert not pairs[pairs["case"] != ""].duplicated().any()
+
+
+def test_co_defendants_who_would_not_meet_keep_the_flow_potentials() -> None:
+    """A case whose members go to different facilities anyway: the case-node flow's potentials
+    are kept, the same as for the batch without the case."""
+    convicts = convicts_table(
+        convict("A", "KZ-71", case_id="K1"),
+        convict("B", "KZ-35", case_id="K1"),
+    )
+    facilities = facilities_table(facility("AST", "KZ-71"), facility("KAR", "KZ-35"))
+    solution = solve(convicts, facilities)
+    without = solve(convicts.assign(case_id=""), facilities)
+    assert solution.potentials is not None and without.potentials is not None
+    assert np.array_equal(solution.potentials.between, without.potentials.between)
+    assert solution.placements.equals(without.placements)
+
+
+def test_a_batch_with_co_defendants_is_one_flow_with_case_nodes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No flow without the rule first: the case-node flow alone decides the batch."""
+
+    def no_flow_without_the_rule(*_: object) -> None:
+        raise AssertionError("a flow without case nodes was solved")
+
+    module = sys.modules["optimizer.allocation.solve"]
+    monkeypatch.setattr(module, "optimal_flow", no_flow_without_the_rule)
+    convicts, facilities = random_instance(np.random.default_rng(7), 20, 4, cases=True)
+    assert (convicts["case_id"] != "").any()
+    solution = solve(convicts, facilities)
+    assert solution.optimal and solution.method == "min-cost-flow"

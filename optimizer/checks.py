@@ -66,6 +66,8 @@ class Checker:
     def unique(self, column: str) -> None:
         text = self.table[column]
         duplicated = text.duplicated(keep="first") & (text != "")
+        if not duplicated.any():
+            return
         first_row = {v: i + 1 for i, v in reversed(list(enumerate(text.tolist())))}
         self.flag(
             duplicated, column, lambda v: f"duplicate id {v!r} (first used in row {first_row[v]})"

@@ -360,7 +360,10 @@ def _change_lines(words: Words, explanation: Explanation) -> list[str]:
     lines = []
     if isinstance(change, NoChange):
         if change.kind is ChangeKind.NOT_CAPACITY:
-            lines.append(words.say("change.not_capacity"))
+            placed = explanation.placement is not None
+            lines.append(
+                words.say("change.not_capacity" if placed else "change.not_capacity_unplaced")
+            )
     elif isinstance(change, OneMorePlace):
         lines.append(_one_place(words, change))
     if explanation.exact_by == "potentials":

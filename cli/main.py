@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from cli import allocate, explain, forecast, policies, service, transfers
 from cli.options import add_language_argument, say
+from optimizer.data_messages import problem_text
 from optimizer.domain import InputError
 
 EXIT_BAD_INPUT = 2
@@ -79,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         print(say(args).plural("input.problems", len(error.problems)), file=sys.stderr)
         for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {problem_text(problem, args.lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ModuleNotFoundError as error:
         extra = EXTRAS.get((error.name or "").split(".")[0])

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from cli import allocate, explain, forecast, policies, service, transfers
 from cli.options import add_language_argument, say
-from optimizer.data_messages import problem_text
+from optimizer.data_messages import localised_notice, problem_text
 from optimizer.domain import InputError
 
 EXIT_BAD_INPUT = 2
@@ -75,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(name)s: %(message)s" if args.verbose else "placement: %(message)s",
         stream=sys.stderr,
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda record: localised_notice(record, args.lang))
     try:
         return handlers[args.command](args)
     except InputError as error:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.checks import Checker, Column, as_text_table, raise_if
-from optimizer.data_messages import sentence_problem
+from optimizer.data_messages import notice, sentence_problem
 from optimizer.domain import (
     JUVENILE_AGE_LIMIT,
     AgeCategory,
@@ -226,7 +226,7 @@ def validate_convicts(
     table, problems = as_text_table(raw, CONVICT_COLUMNS, file)
     raise_if(problems)
     if "criminal_history" not in raw.columns:
-        logger.warning(HISTORY_NOTICE.format(file=file))
+        logger.warning(HISTORY_NOTICE.format(file=file), extra=notice("history-notice", file=file))
     check = Checker(file, table)
     check.required_text("convict_id")
     check.unique("convict_id")

@@ -9,6 +9,8 @@ source for each sentence in each language.
 
 from __future__ import annotations
 
+import logging
+
 from optimizer.domain import Problem
 from optimizer.i18n import FALLBACK, Translator, translator
 from optimizer.rules import RULES, rule_citation, rule_wording
@@ -33,6 +35,22 @@ def problem(
 def sentence_problem(file: str, row: int, column: str | None, rule_id: str) -> Problem:
     """A sentence that the rule `rule_id` does not allow, with the rule's words and source."""
     return problem(file, row, column, SENTENCE, rule=rule_id)
+
+
+def notice(key: str, /, **fields: object) -> dict[str, object]:
+    """The `extra` of a logged notice: its id in the `data` catalogue and its fields, so that
+    a command can say it in its language (`localised_notice`)."""
+    return {"data_key": key, "data_fields": fields}
+
+
+def localised_notice(record: logging.LogRecord, lang: str) -> bool:
+    """A logging filter: say a logged notice (`notice`) in `lang`, in place; every record,
+    translated or not, is kept."""
+    key = getattr(record, "data_key", None)
+    if key is not None:
+        record.msg = translator(DOMAIN, lang)(key, **getattr(record, "data_fields", {}))
+        record.args = ()
+    return True
 
 
 def problem_message(item: Problem, lang: str) -> str:

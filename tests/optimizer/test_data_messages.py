@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from optimizer.data import read_regions, validate_convicts, validate_facilities
-from optimizer.data_messages import problem, problem_message, problem_text, sentence_problem
+from optimizer.data_messages import (
+    localised_notice,
+    problem,
+    problem_message,
+    problem_text,
+    sentence_problem,
+)
 from optimizer.domain import InputError, Problem
 from optimizer.i18n import LANGUAGES
 from tests.reading import assert_reads_in
@@ -120,3 +126,27 @@ def test_a_problem_without_a_catalogue_id_stays_in_english() -> None:
     item = Problem("request", None, "query", "unknown query parameter 'x'")
     assert problem_text(item, "kk") == "request, query бағаны: unknown query parameter 'x'"
     assert problem_message(item, "ru") == "unknown query parameter 'x'"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_missing_history_notice_is_said_in_each_language(
+    lang: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    rows = pd.DataFrame(
+        {
+            "convict_id": ["A"],
+            "sex": ["M"],
+            "age": ["30"],
+            "security_level": ["medium"],
+            "home_region": ["KZ-71"],
+        }
+    )
+    with caplog.at_level("WARNING"):
+        validate_convicts(rows, read_regions(), "old.csv")
+    [record] = caplog.records
+    english = record.getMessage()
+    assert localised_notice(record, lang)
+    said = record.getMessage()
+    assert said.startswith("old.csv: ") and "94" in said
+    assert (said == english) == (lang == "en")
+    assert_reads_in(said, lang, ["old.csv", "criminal_history"])

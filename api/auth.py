@@ -115,7 +115,13 @@ class TokenVerifier:
 
 
 class AccountError(ValueError):
-    """A console account that cannot be created as asked: the message says why."""
+    """A console account that cannot be created as asked: the message says why, in English;
+    `key` and `fields` say it in the command's catalogue (`cli`, `account.<key>`)."""
+
+    def __init__(self, message: str, *, key: str, **fields: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.fields = fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +153,16 @@ def check_account(name: str, password: str) -> str:
     """The name as stored (trimmed); `AccountError` for a name or password not acceptable."""
     name = name.strip()
     if not name or len(name) > MAX_NAME or "\x00" in name:
-        raise AccountError(f"the name must be 1 to {MAX_NAME} characters")
+        raise AccountError(
+            f"the name must be 1 to {MAX_NAME} characters", key="name-length", limit=MAX_NAME
+        )
     if len(password) < MIN_PASSWORD or len(password) > MAX_PASSWORD or "\x00" in password:
-        raise AccountError(f"the password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+        raise AccountError(
+            f"the password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters",
+            key="password-length",
+            low=MIN_PASSWORD,
+            high=MAX_PASSWORD,
+        )
     return name
 
 
@@ -157,7 +170,7 @@ def create_user(*, session: Session, role: Role, name: str, password: str) -> uu
     """Store a new account (inside a write transaction); `AccountError` if the name is taken."""
     name = check_account(name, password)
     if store.find_user(session=session, name=name) is not None:
-        raise AccountError(f"an account named {name!r} exists already")
+        raise AccountError(f"an account named {name!r} exists already", key="exists", name=name)
     return store.add_user(
         session=session, name=name, role=role.value, password_hash=hash_password(password)
     ).user_id

@@ -26,6 +26,7 @@ from api.errors import (
     problems_message,
     request_language,
 )
+from optimizer.data_messages import problem_message
 from optimizer.domain import InputError, Problem
 from optimizer.i18n import Language
 
@@ -103,13 +104,16 @@ def language_of(request: Request) -> Language | None:
 
 
 def problems_response(problems: list[Problem], lang: Language | None = None) -> JSONResponse:
-    """422 with the problem list; with a language, a sentence saying how many there are."""
-    detail = [
+    """422 with the problem list; with a language, a sentence saying how many there are and
+    each problem in that language."""
+    detail: list[dict[str, object]] = [
         {"file": p.file, "row": p.row, "column": p.column, "message": p.message} for p in problems
     ]
     body: dict[str, object] = {"detail": detail}
     if lang is not None:
         body["message"] = problems_message(len(problems), lang)
+        for item, p in zip(detail, problems, strict=True):
+            item["local_message"] = problem_message(p, lang)
     return JSONResponse(body, status_code=422)
 
 

@@ -35,7 +35,8 @@ def add_commands(
 def _explain(args: argparse.Namespace) -> int:
     from optimizer.allocation import solve
     from optimizer.data import read_convicts, read_csv_text, read_facilities, read_regions
-    from optimizer.domain import InputError, Problem
+    from optimizer.data_messages import problem
+    from optimizer.domain import InputError
     from optimizer.explain import explain_convict, render_explanation
 
     regions = read_regions(args.regions)
@@ -44,7 +45,7 @@ def _explain(args: argparse.Namespace) -> int:
     matches = (convicts["convict_id"] == args.convict).to_numpy().nonzero()[0]
     if len(matches) == 0:
         raise InputError(
-            [Problem(args.convicts.name, None, "convict_id", f"no convict {args.convict!r}")]
+            [problem(args.convicts.name, None, "convict_id", "no-convict", convict_id=args.convict)]
         )
     solution = solve(convicts, facilities, solve_options(args))
     _check_same_allocation(
@@ -60,28 +61,29 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _check_same_allocation(given: Any, solved: Any, file: str) -> None:
     """An explanation is of one allocation: refuse placements that are not this optimum."""
-    from optimizer.domain import InputError, Problem
+    from optimizer.data_messages import problem
+    from optimizer.domain import InputError
 
     problems = []
     for column in ("convict_id", "facility_id"):
         if column not in given.columns:
-            problems.append(Problem(file, None, column, "required column is missing"))
+            problems.append(problem(file, None, column, "missing-column"))
     if not problems and len(given) != len(solved):
         problems.append(
-            Problem(file, None, None, f"has {len(given)} rows; the convicts file has {len(solved)}")
+            problem(file, None, None, "rows-differ", given=len(given), solved=len(solved))
         )
     if not problems:
         differs = (given["convict_id"].to_numpy() != solved["convict_id"].to_numpy()) | (
             given["facility_id"].to_numpy() != solved["facility_id"].to_numpy()
         )
         problems += [
-            Problem(
+            problem(
                 file,
                 int(row) + 1,
                 "facility_id",
-                f"{given['facility_id'].iat[row]!r} is not the optimal allocation of these inputs "
-                f"({solved['facility_id'].iat[row]!r}); explain the run that produced it, "
-                "with the same options",
+                "not-optimal",
+                given=given["facility_id"].iat[row],
+                solved=solved["facility_id"].iat[row],
             )
             for row in differs.nonzero()[0][:20]
         ]

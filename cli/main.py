@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from cli import allocate, explain, forecast, policies, service, transfers
 from cli.options import add_language_argument, say
+from optimizer.data_messages import localised_notice, problem_text
 from optimizer.domain import InputError
 
 EXIT_BAD_INPUT = 2
@@ -74,12 +75,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(name)s: %(message)s" if args.verbose else "placement: %(message)s",
         stream=sys.stderr,
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda record: localised_notice(record, args.lang))
     try:
         return handlers[args.command](args)
     except InputError as error:
         print(say(args).plural("input.problems", len(error.problems)), file=sys.stderr)
         for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {problem_text(problem, args.lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ModuleNotFoundError as error:
         extra = EXTRAS.get((error.name or "").split(".")[0])

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from cli.options import say
+
 Handler = Callable[[argparse.Namespace], int]
 ROLES = ("allocator", "reviewer", "analyst", "auditor", "admin")
 MAX_NAME = 200
@@ -86,7 +88,7 @@ def _serve(args: argparse.Namespace) -> int:
     from api.services.setup import open_store
 
     if args.workers < 1:
-        sys.stderr.write("placement: --workers must be at least 1\n")
+        _tell(args, "serve.workers")
         return 2
     settings = _settings(args)
     # Migrate and seed once, here, so that workers starting together find the store ready;
@@ -94,7 +96,7 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         opened = open_store(settings)
     except (StoreUnavailable, AnchorError) as error:
-        sys.stderr.write(f"placement: {error}\n")
+        _tell(args, "store.error", error=error)
         return 2
     try:
         with opened.sessions() as session:
@@ -161,12 +163,12 @@ def _token(args: argparse.Namespace) -> int:
 
     name = args.name.strip()
     if not name or len(name) > MAX_NAME or "\x00" in name:
-        sys.stderr.write(f"placement: --name must be 1 to {MAX_NAME} characters\n")
+        _tell(args, "token.name", limit=MAX_NAME)
         return 2
     try:
         opened = open_store(_settings(args))
     except (StoreUnavailable, AnchorError) as error:
-        sys.stderr.write(f"placement: {error}\n")
+        _tell(args, "store.error", error=error)
         return 2
     actor = f"operator:{getpass.getuser()}"
     try:
@@ -179,12 +181,12 @@ def _token(args: argparse.Namespace) -> int:
         opened.close()
     if args.token_command == "revoke":
         if not revoked:
-            sys.stderr.write(f"placement: no token was issued to {name}\n")
+            _tell(args, "token.none", name=name)
             return 2
-        sys.stderr.write(f"Revoked {revoked} token(s) of {name}.\n")
+        sys.stderr.write(say(args).plural("token.revoked", revoked, name=name) + "\n")
         return 0
     sys.stdout.write(token + "\n")
-    sys.stderr.write(f"Token for {name} ({args.role}) created; it is shown only this once.\n")
+    _tell(args, "token.created", name=name, role=_role(args))
     return 0
 
 
@@ -195,9 +197,9 @@ def _read_password(args: argparse.Namespace) -> str | None:
     if args.password_stdin:
         line = sys.stdin.readline()
         return line[:-1] if line.endswith("\n") else line
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Password again: ") != first:
-        sys.stderr.write("placement: the two passwords differ\n")
+    first = getpass.getpass(say(args)("password.ask"))
+    if getpass.getpass(say(args)("password.again")) != first:
+        _tell(args, "password.differ")
         return None
     return first
 
@@ -225,7 +227,17 @@ def _user(args: argparse.Namespace) -> int:
         finally:
             opened.close()
     except AccountError as error:
-        sys.stderr.write(f"placement: {error}\n")
+        _tell(args, f"account.{error.key}", **error.fields)
         return 2
-    sys.stderr.write(f"Account {name} ({args.role}) created; sign in at the console.\n")
+    _tell(args, "account.created", name=name, role=_role(args))
     return 0
+
+
+def _tell(args: argparse.Namespace, key: str, **fields: object) -> None:
+    """One line on standard error, in the language asked with `--lang`."""
+    sys.stderr.write(say(args)(key, **fields) + "\n")
+
+
+def _role(args: argparse.Namespace) -> str:
+    """The role asked for, as the language names it (`allocator`, «распределитель»)."""
+    return str(say(args)(f"role.{args.role}"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from optimizer.data_messages import problem
 from optimizer.domain import InputError, Problem
 
 LOCAL_NAME_COLUMNS = ("name_ru", "name_kk")
@@ -39,27 +40,35 @@ class Checker:
         self.table = table
         self.problems: list[Problem] = []
 
-    def add(self, row: int | None, column: str | None, message: str) -> None:
-        self.problems.append(Problem(self.file, row, column, message))
+    def add(self, row: int | None, column: str | None, key: str, **fields: object) -> None:
+        self.problems.append(problem(self.file, row, column, key, **fields))
 
-    def flag(self, bad: pd.Series | np.ndarray, column: str, message: Callable[[str], str]) -> None:
-        """Report every row where `bad` holds, with a message built from the cell's text."""
+    def flag(
+        self,
+        bad: pd.Series | np.ndarray,
+        column: str,
+        key: str,
+        fields: Callable[[str], dict[str, object]] = lambda value: {"value": value},
+    ) -> None:
+        """Report every row where `bad` holds: the `data` catalogue's `key`, filled with the
+        fields of the cell's text (by default the text itself, as `value`)."""
         mask = np.asarray(bad, dtype=bool)
         if not mask.any():
             return
         values = self.table[column].to_numpy()
         for position in np.flatnonzero(mask):
-            self.add(int(position) + 1, column, message(str(values[position])))
+            self.add(int(position) + 1, column, key, **fields(str(values[position])))
 
     def required_text(self, column: str) -> None:
-        self.flag(self.table[column] == "", column, lambda _: "is empty; a value is required")
+        self.flag(self.table[column] == "", column, "empty", lambda _: {})
 
     def choice(self, column: str, allowed: Iterable[str], what: str) -> None:
+        """One of `allowed`; `what` names the vocabulary (`region-code`, `sex`, ...)."""
         options = sorted(set(allowed))
         text = self.table[column]
         bad = (text != "") & ~text.isin(options)
         self.flag(
-            bad, column, lambda v: f"unknown {what} {v!r}; expected one of {', '.join(options)}"
+            bad, column, f"unknown.{what}", lambda v: {"value": v, "options": ", ".join(options)}
         )
         self.required_text(column)
 
@@ -69,16 +78,14 @@ class Checker:
         if not duplicated.any():
             return
         first_row = {v: i + 1 for i, v in reversed(list(enumerate(text.tolist())))}
-        self.flag(
-            duplicated, column, lambda v: f"duplicate id {v!r} (first used in row {first_row[v]})"
-        )
+        self.flag(duplicated, column, "duplicate", lambda v: {"value": v, "first": first_row[v]})
 
     def number(self, column: str, *, optional: bool = False) -> pd.Series:
         text = self.table[column]
         values = pd.to_numeric(text, errors="coerce")
         blank = text == ""
         bad = values.isna() & ~blank
-        self.flag(bad, column, lambda v: f"{v!r} is not a number")
+        self.flag(bad, column, "not-number")
         if not optional:
             self.required_text(column)
         return values.astype(float)
@@ -86,12 +93,13 @@ class Checker:
     def integer(self, column: str, *, optional: bool = False) -> pd.Series:
         values = self.number(column, optional=optional)
         fractional = values.notna() & (values != np.floor(values.fillna(0)))
-        self.flag(fractional, column, lambda v: f"{v!r} is not a whole number")
+        self.flag(fractional, column, "not-integer")
         return values
 
     def within(self, values: pd.Series, column: str, low: float, high: float, what: str) -> None:
+        """Between `low` and `high`; `what` names the range (`latitudes`, `longitudes`, `ages`)."""
         bad = values.notna() & ((values < low) | (values > high))
-        self.flag(bad, column, lambda v: f"{v} is outside {what} ({low} to {high})")
+        self.flag(bad, column, f"outside.{what}", lambda v: {"value": v, "low": low, "high": high})
 
     def local_names(self, given: Iterable[str]) -> dict[str, pd.Series]:
         """`name_ru`, `name_kk`: required in each row if the file has them, else `name`."""
@@ -102,7 +110,7 @@ class Checker:
     def boolean(self, column: str) -> pd.Series:
         lowered = self.table[column].str.lower()
         bad = ~lowered.isin(_TRUE | _FALSE)
-        self.flag(bad, column, lambda v: f"{v!r} is not true or false")
+        self.flag(bad, column, "not-boolean")
         return lowered.isin(_TRUE)
 
 
@@ -115,14 +123,14 @@ def as_text_table(
     header = [str(c) for c in raw.columns]
     for name in header:
         if name not in known:
-            problems.append(Problem(file, None, name, "unknown column"))
+            problems.append(problem(file, None, name, "unknown-column"))
     for name in sorted({n for n in header if header.count(n) > 1}):
-        problems.append(Problem(file, None, name, "column appears more than once"))
+        problems.append(problem(file, None, name, "duplicate-column"))
     for column in columns:
         if column.required and column.name not in header:
-            problems.append(Problem(file, None, column.name, "required column is missing"))
+            problems.append(problem(file, None, column.name, "missing-column"))
     if raw.empty and not problems:
-        problems.append(Problem(file, None, None, "the table has no rows"))
+        problems.append(problem(file, None, None, "no-rows"))
     if problems:
         return raw, problems
     table = pd.DataFrame(index=pd.RangeIndex(len(raw)))

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.checks import Checker, Column, as_text_table, raise_if
+from optimizer.data_messages import notice, sentence_problem
 from optimizer.domain import (
     JUVENILE_AGE_LIMIT,
     AgeCategory,
@@ -27,7 +28,7 @@ from optimizer.domain import (
     Sex,
 )
 from optimizer.files import read_csv_text, write_csv_atomically, write_text_atomically
-from optimizer.rules import RULES, rule_wording, unlawful_sentences
+from optimizer.rules import RULES, unlawful_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -145,8 +146,8 @@ def validate_regions(raw: pd.DataFrame, file: str = "regions.csv") -> pd.DataFra
     check.unique("region")
     lat = check.number("lat")
     lon = check.number("lon")
-    check.within(lat, "lat", *LAT_RANGE, "Kazakhstan's latitudes")
-    check.within(lon, "lon", *LON_RANGE, "Kazakhstan's longitudes")
+    check.within(lat, "lat", *LAT_RANGE, "latitudes")
+    check.within(lon, "lon", *LON_RANGE, "longitudes")
     population = check.integer("population")
     names = check.local_names(raw.columns)
     raise_if(check.problems)
@@ -173,22 +174,22 @@ def validate_facilities(
     check.required_text("facility_id")
     check.unique("facility_id")
     check.required_text("name")
-    check.choice("region", regions["region"], "region code")
-    check.choice("security_level", [s.value for s in SecurityLevel], "security level")
+    check.choice("region", regions["region"], "region-code")
+    check.choice("security_level", [s.value for s in SecurityLevel], "security-level")
     check.choice("sex", [s.value for s in Sex], "sex")
-    check.choice("age_category", [a.value for a in AgeCategory], "age category")
+    check.choice("age_category", [a.value for a in AgeCategory], "age-category")
     lat = check.number("lat")
     lon = check.number("lon")
-    check.within(lat, "lat", *LAT_RANGE, "Kazakhstan's latitudes")
-    check.within(lon, "lon", *LON_RANGE, "Kazakhstan's longitudes")
+    check.within(lat, "lat", *LAT_RANGE, "latitudes")
+    check.within(lon, "lon", *LON_RANGE, "longitudes")
     capacity = check.integer("capacity")
     occupied = check.integer("occupied")
-    check.flag(capacity < 0, "capacity", lambda v: f"{v} is negative")
-    check.flag(occupied < 0, "occupied", lambda v: f"{v} is negative")
+    check.flag(capacity < 0, "capacity", "negative")
+    check.flag(occupied < 0, "occupied", "negative")
     over = (occupied > capacity) & (capacity >= 0)  # a negative capacity is its own problem
-    check.flag(over, "occupied", lambda v: f"{v} is above the facility's capacity")
+    check.flag(over, "occupied", "over-capacity")
     officers = check.boolean("for_former_officers")
-    check.choice("criminal_history", [h.value for h in FacilityHistory], "criminal history")
+    check.choice("criminal_history", [h.value for h in FacilityHistory], "criminal-history")
     lifers = check.boolean("for_life_sentences")
     names = check.local_names(raw.columns)
     raise_if(check.problems)
@@ -225,22 +226,22 @@ def validate_convicts(
     table, problems = as_text_table(raw, CONVICT_COLUMNS, file)
     raise_if(problems)
     if "criminal_history" not in raw.columns:
-        logger.warning(HISTORY_NOTICE.format(file=file))
+        logger.warning(HISTORY_NOTICE.format(file=file), extra=notice("history-notice", file=file))
     check = Checker(file, table)
     check.required_text("convict_id")
     check.unique("convict_id")
     check.choice("sex", [s.value for s in Sex], "sex")
-    check.choice("security_level", [s.value for s in SecurityLevel], "security level")
-    check.choice("home_region", regions["region"], "region code")
-    check.choice("criminal_history", [h.value for h in CriminalHistory], "criminal history")
+    check.choice("security_level", [s.value for s in SecurityLevel], "security-level")
+    check.choice("home_region", regions["region"], "region-code")
+    check.choice("criminal_history", [h.value for h in CriminalHistory], "criminal-history")
     age = check.integer("age")
-    check.within(age, "age", *AGE_RANGE, "the accepted ages")
+    check.within(age, "age", *AGE_RANGE, "ages")
     home_lat = check.number("home_lat", optional=True)
     home_lon = check.number("home_lon", optional=True)
-    check.within(home_lat, "home_lat", *LAT_RANGE, "Kazakhstan's latitudes")
-    check.within(home_lon, "home_lon", *LON_RANGE, "Kazakhstan's longitudes")
+    check.within(home_lat, "home_lat", *LAT_RANGE, "latitudes")
+    check.within(home_lon, "home_lon", *LON_RANGE, "longitudes")
     half = (table["home_lat"] == "") != (table["home_lon"] == "")
-    check.flag(half, "home_lon", lambda _: "home_lat and home_lon must be given together")
+    check.flag(half, "home_lon", "half-home", lambda _: {})
     officer = check.boolean("former_officer")
     life = check.boolean("life_sentence")
     raise_if(check.problems)
@@ -279,8 +280,7 @@ def sentence_problems(convicts: pd.DataFrame, file: str, *, placed: bool = False
     problems = []
     for position in np.flatnonzero(failed != ""):
         rule = RULES[str(failed[position])]
-        message = f"{rule_wording(rule.id).rstrip('.')} ({rule.legal_source}; {rule.id})"
-        problems.append(Problem(file, int(position) + 1, rule.column, message))
+        problems.append(sentence_problem(file, int(position) + 1, rule.column, rule.id))
     return problems
 
 

@@ -97,6 +97,11 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+    """In English; `optimizer.data_messages` says it in another language."""
+    key: str | None = field(default=None, compare=False)
+    """The message's id in the `data` catalogue, when it has one."""
+    fields: tuple[tuple[str, object], ...] = field(default=(), compare=False)
+    """The values the message names, for its words in another language."""
 
     def __str__(self) -> str:
         where = self.file

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.domain import InputError, Problem
+from optimizer.data_messages import problem
+from optimizer.domain import InputError
 
 
 def read_csv_text(path: Path | str) -> pd.DataFrame:
@@ -16,7 +17,7 @@ def read_csv_text(path: Path | str) -> pd.DataFrame:
     path = Path(path)
     name = path.name
     if not path.is_file():
-        raise InputError([Problem(name, None, None, f"file not found: {path}")])
+        raise InputError([problem(name, None, None, "file-not-found", path=path)])
     try:
         # Without a header row, so that a repeated column name stays what it is (pandas would
         # rename it) and can be reported as repeated.
@@ -29,9 +30,9 @@ def read_csv_text(path: Path | str) -> pd.DataFrame:
             encoding="utf-8-sig",
         )
     except pd.errors.EmptyDataError:
-        raise InputError([Problem(name, None, None, "the file is empty")]) from None
+        raise InputError([problem(name, None, None, "file-empty")]) from None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise InputError([Problem(name, None, None, f"not a readable CSV file: {error}")]) from None
+        raise InputError([problem(name, None, None, "file-unreadable", error=error)]) from None
     table = cells.iloc[1:].reset_index(drop=True)
     table.columns = pd.Index([str(c).strip() for c in cells.iloc[0]])
     return table

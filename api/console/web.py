@@ -29,6 +29,7 @@ from api.console.i18n import (
     translations,
 )
 from api.errors import ServiceError
+from optimizer.data_messages import problem_message
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SESSION_COOKIE = "placement_session"
@@ -54,6 +55,7 @@ def templates(lang: ConsoleLanguage) -> Jinja2Templates:
     environment.filters["num"] = lambda v, digits=0: number(v, lang, digits)
     environment.filters["pct"] = lambda v: percent(v, lang)
     environment.filters["when"] = lambda v: moment(v, lang)
+    environment.filters["problem"] = lambda p: problem_message(p, lang.value)
     environment.globals["languages"] = LANGUAGE_NAMES
     environment.globals["lang"] = lang
     return Jinja2Templates(env=environment)

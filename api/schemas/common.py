@@ -88,6 +88,12 @@ class ProblemPublic(BaseModel):
     )
     column: str | None = Field(examples=["age"])
     message: str = Field(examples=["'abc' is not a number"])
+    local_message: str | None = Field(
+        None,
+        examples=["«abc» не является числом"],
+        description="the message in the language the request names with `?lang=` or "
+        "`Accept-Language` (absent when it names none; as `message` where no translation exists)",
+    )
 
 
 class ProblemsPublic(BaseModel):
@@ -97,7 +103,8 @@ class ProblemsPublic(BaseModel):
     message: str | None = Field(
         None,
         description="how many problems there are, in the language the request names with "
-        "`?lang=` or `Accept-Language` (absent when it names none); the problems are in English",
+        "`?lang=` or `Accept-Language` (absent when it names none); each problem's "
+        "`local_message` says it in that language",
         examples=["Во входных данных 2 ошибки; их перечень приведён в ответе."],
     )
 

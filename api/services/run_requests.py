@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from api.canonical import digest, sha256
-from optimizer.domain import DistanceKind, InputError, Objective, Problem
+from optimizer.data_messages import problem
+from optimizer.domain import DistanceKind, InputError, Objective
 
 
 @dataclass(frozen=True)
@@ -62,16 +63,16 @@ def parse_csv(content: bytes, file: str) -> pd.DataFrame:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError([Problem(file, None, None, f"not UTF-8 text: {error}")]) from None
+        raise InputError([problem(file, None, None, "not-utf8", error=error)]) from None
     if "\x00" in text:
-        raise InputError([Problem(file, None, None, "the file contains NUL characters")])
+        raise InputError([problem(file, None, None, "nul-characters")])
     if not text.strip():
-        raise InputError([Problem(file, None, None, "the file is empty")])
+        raise InputError([problem(file, None, None, "file-empty")])
     try:
         return pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
         )
     except pd.errors.EmptyDataError:
-        raise InputError([Problem(file, None, None, "the file is empty")]) from None
+        raise InputError([problem(file, None, None, "file-empty")]) from None
     except (pd.errors.ParserError, ValueError) as error:
-        raise InputError([Problem(file, None, None, f"not a readable CSV file: {error}")]) from None
+        raise InputError([problem(file, None, None, "file-unreadable", error=error)]) from None

@@ -99,7 +99,7 @@ def _totals(say: Translator, s: Summary) -> list[str]:
         say(
             "allocated",
             placed=say.number(s.placed),
-            convicts=say.plural("count.convicts", s.convicts),
+            convicts=say.plural("count.convicts_of", s.convicts),
             quality=quality,
             method=_method(say, s.method),
         ),

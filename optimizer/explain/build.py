@@ -6,12 +6,15 @@ as a typed `Explanation`; `explain_convict` and `explain_all` give its published
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from optimizer.allocation import Solution
 from optimizer.domain import AgeCategory, Objective, SecurityLevel, Sex, UnplacedReason
 from optimizer.explain.explanation import (
+    Blocker,
     Change,
     ChangeKind,
     CloserFacility,
@@ -27,6 +30,7 @@ from optimizer.explain.explanation import (
     SmallestChange,
     Unplaced,
     as_documents,
+    blocker_of,
 )
 from optimizer.explain.facts import (
     Record,
@@ -104,7 +108,9 @@ def _explain(s: Solution, facts: SolutionFacts, i: int, memo: CloserMemo) -> Exp
             facts.class_gap[class_index],
         ),
         closer_facilities=closer,
-        smallest_change=_smallest_change(s, facts, group, closer, placed=assigned >= 0),
+        smallest_change=_smallest_change(
+            s, facts, group, closer, _blockers(c, placement, objective)
+        ),
         method=s.method,
         exact_by="potentials" if s.potentials is not None else None,
         objective=objective,
@@ -203,20 +209,35 @@ def _closer_facilities(
     return tuple(items)
 
 
+def _blockers(
+    c: Record, placement: Placement | None, objective: Objective
+) -> Callable[[CloserFacility], Blocker] | None:
+    """What keeps the convict out of each closer facility (None when unplaced: every closer
+    facility is then a place the convict lacks)."""
+    if placement is None:
+        return None
+    home_region, at_home = c["home_region"], placement.in_home_region
+    return lambda item: blocker_of(item, objective, home_region, at_home)
+
+
 def _smallest_change(
     s: Solution,
     facts: SolutionFacts,
     group: int,
     closer: tuple[CloserFacility, ...],
-    *,
-    placed: bool,
+    blocker: Callable[[CloserFacility], Blocker] | None,
 ) -> SmallestChange:
-    """One more place at the nearest closer facility where a place is what is missing: it is
-    full, holds no co-defendant, and the place would improve the run (never a change of 0 km)."""
+    """One more place at the nearest closer facility where a place is what is missing (it is
+    full and nothing else keeps the convict out: no co-defendant there, not outside the home
+    region of a convict placed at home), and the place would improve the run (never a change of
+    0 km)."""
+    placed = blocker is not None
     if not closer:
         return NoChange(ChangeKind.NONE_NEEDED if placed else ChangeKind.NO_FACILITY_OF_TYPE)
     for item in closer:
         if not item.full or item.co_defendants:
+            continue
+        if blocker is not None and not blocker(item).is_capacity:
             continue
         row = facts.facility_row[item.facility_id]
         effect = one_more_place(s, facts, group, row)

@@ -243,6 +243,40 @@ class CloserFacility:
         }
 
 
+class Blocker(StrEnum):
+    """What keeps the convict out of a closer eligible facility: the first reason that holds.
+
+    The words (`render`) and the smallest change (`build`) both ask `blocker_of`, so an
+    explanation never offers one more place where what is missing is not a place.
+    """
+
+    CO_DEFENDANT = "co-defendant"
+    HOME_REGION_FIRST = "home-region-first"
+    FULL_BEFORE = "full-before"
+    FULL = "full"
+    OPEN = "open"
+
+    @property
+    def is_capacity(self) -> bool:
+        """A place is what is missing: one more place would open the facility to the convict."""
+        return self in (Blocker.FULL_BEFORE, Blocker.FULL)
+
+
+def blocker_of(
+    item: CloserFacility, objective: Objective, home_region: str, placed_at_home: bool
+) -> Blocker:
+    """Why the convict is not in `item`: a co-defendant there; in a home-first run, a placement
+    at home against a facility outside the home region; no free place before the batch; its
+    places taken by others in the run; else nothing (an equally good, open facility)."""
+    if item.co_defendants:
+        return Blocker.CO_DEFENDANT
+    if objective is Objective.HOME_FIRST and placed_at_home and item.region != home_region:
+        return Blocker.HOME_REGION_FIRST
+    if item.free_places_before <= 0:
+        return Blocker.FULL_BEFORE
+    return Blocker.FULL if item.full else Blocker.OPEN
+
+
 class ChangeKind(StrEnum):
     """What would have to change to place the convict closer to home."""
 

@@ -18,6 +18,7 @@ import pandas as pd
 from optimizer.domain import Objective
 from optimizer.explain.document import read_explanation
 from optimizer.explain.explanation import (
+    Blocker,
     Change,
     ChangeKind,
     CloserFacility,
@@ -28,6 +29,7 @@ from optimizer.explain.explanation import (
     Placement,
     Profile,
     Unplaced,
+    blocker_of,
     in_rule_order,
 )
 from optimizer.explain.messages import messages
@@ -286,17 +288,18 @@ def _closer_line(words: Words, explanation: Explanation, item: CloserFacility) -
 def _why_not(words: Words, explanation: Explanation, item: CloserFacility) -> str:
     """Why the convict is not in this closer facility: the first reason that holds."""
     say = words.say
-    if item.co_defendants:
-        return say("why.co_defendant", ids=", ".join(item.co_defendants))
     placement = explanation.placement
-    if (
-        explanation.objective is Objective.HOME_FIRST
-        and placement is not None
-        and placement.in_home_region
-        and item.region != explanation.profile.home_region
-    ):
+    blocker = blocker_of(
+        item,
+        explanation.objective,
+        explanation.profile.home_region,
+        placement is not None and placement.in_home_region,
+    )
+    if blocker is Blocker.CO_DEFENDANT:
+        return say("why.co_defendant", ids=", ".join(item.co_defendants))
+    if blocker is Blocker.HOME_REGION_FIRST:
         return say("why.outside_home", legal_source=rule_citation(HOME_RULE, words.lang))
-    if item.free_places_before <= 0:
+    if blocker is Blocker.FULL_BEFORE:
         return say("why.full_before")
     move = _move_words(words, item.forced_move)
     if item.full:
@@ -357,7 +360,10 @@ def _change_lines(words: Words, explanation: Explanation) -> list[str]:
     lines = []
     if isinstance(change, NoChange):
         if change.kind is ChangeKind.NOT_CAPACITY:
-            lines.append(words.say("change.not_capacity"))
+            placed = explanation.placement is not None
+            lines.append(
+                words.say("change.not_capacity" if placed else "change.not_capacity_unplaced")
+            )
     elif isinstance(change, OneMorePlace):
         lines.append(_one_place(words, change))
     if explanation.exact_by == "potentials":

@@ -108,3 +108,41 @@ def test_the_query_names_the_language_before_the_header() -> None:
     assert request_language("kk", "ru") is Language.KK
     assert request_language("de", "ru-RU") is Language.RU
     assert request_language(None, None) is None
+
+
+def test_a_422_says_each_problem_in_the_language_asked(client: TestClient, as_role: Any) -> None:
+    response = client.post(
+        "/runs",
+        json={
+            "convicts": [
+                {
+                    "convict_id": "C1",
+                    "sex": "M",
+                    "age": "abc",
+                    "security_level": "medium",
+                    "home_region": "KZ-71",
+                }
+            ]
+        },
+        headers=as_role(Role.ALLOCATOR) | {"Accept-Language": "kk"},
+    )
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["message"] == "'abc' is not a number"
+    assert problem["local_message"] == "«abc» сан емес"
+    english = client.post(
+        "/runs",
+        json={
+            "convicts": [
+                {
+                    "convict_id": "C1",
+                    "sex": "M",
+                    "age": "abc",
+                    "security_level": "medium",
+                    "home_region": "KZ-71",
+                }
+            ]
+        },
+        headers=as_role(Role.ALLOCATOR),
+    )
+    assert "local_message" not in english.json()["detail"][0]

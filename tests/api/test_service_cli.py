@@ -330,3 +330,27 @@ def test_serve_logs_json_lines_and_counts_requests_in_metrics(
         for r in access
     )
     assert "00000000-0000-4000-8000-000000000000" not in log.read_text()
+
+
+def test_the_service_commands_speak_the_language_asked(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    url = ["--database-url", database_url]
+    assert (
+        main(["token", "create", "--role", "auditor", "--name", "Асан", *url, "--lang", "kk"]) == 0
+    )
+    assert capsys.readouterr().err == (
+        "«Асан» үшін токен (рөлі: аудитор) жасалды; ол тек осы жолы ғана көрсетіледі.\n"
+    )
+    assert main(["token", "revoke", "--name", "Асан", *url, "--lang", "ru"]) == 0
+    assert capsys.readouterr().err == "Отозван 1 токен, выданный «Асан».\n"
+    assert main(["token", "revoke", "--name", "Асан", *url, "--lang", "ru"]) == 2
+    assert capsys.readouterr().err == "placement: для «Асан» токены не выдавались\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    args = ["user", "create", "--role", "admin", "--name", "x", "--password-stdin", *url]
+    assert main([*args, "--lang", "ru"]) == 2
+    assert capsys.readouterr().err == "placement: пароль должен содержать от 10 до 1000 символов\n"
+    assert main(["serve", "--workers", "0", *url, "--lang", "kk"]) == 2
+    assert capsys.readouterr().err == "placement: --workers мәні кемінде 1 болуы керек\n"

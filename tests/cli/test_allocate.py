@@ -107,3 +107,26 @@ def test_rail_distance_and_home_first_run(batch: Path) -> None:
         cwd=batch,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_bad_input_is_listed_in_the_language_asked(tmp_path: Path) -> None:
+    (tmp_path / "bad.csv").write_text(
+        "convict_id,sex,age,security_level,home_region,criminal_history\n"
+        "C1,M,abc,medium,KZ-71,first-time\nC1,X,30,medium,KZ-71,first-time\n"
+    )
+    said = {
+        lang: run(
+            "allocate", "--convicts", "bad.csv", "--out", "p.csv", "--lang", lang, cwd=tmp_path
+        )
+        for lang in ("ru", "kk")
+    }
+    assert said["ru"].returncode == said["kk"].returncode == 2
+    assert said["ru"].stderr.splitlines() == [
+        "placement: во входных данных 3 ошибки:",
+        "  bad.csv, строка 2, столбец convict_id: повторяющийся идентификатор «C1» "
+        "(впервые указан в строке 1)",
+        "  bad.csv, строка 2, столбец sex: неизвестное обозначение пола «X»; "
+        "допустимые значения: F, M",
+        "  bad.csv, строка 1, столбец age: «abc» не является числом",
+    ]
+    assert "  bad.csv, 1-жол, age бағаны: «abc» сан емес" in said["kk"].stderr.splitlines()

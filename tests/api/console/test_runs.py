@@ -67,6 +67,18 @@ def test_a_bad_batch_lists_every_problem_by_row_and_column_and_stores_nothing(
         assert store.list_runs(session=session, offset=0, limit=1)[1] == 0
 
 
+def test_the_problems_of_a_bad_batch_are_in_the_page_language(
+    browser: Callable[[Role], TestClient], batch: list[dict[str, Any]]
+) -> None:
+    client = browser(Role.ALLOCATOR)
+    client.get("/console/language?lang=ru")
+    rows = [dict(r) for r in batch[:2]]
+    rows[1]["age"] = "abc"
+    page = upload(client, batch_csv(rows))
+    assert page.status_code == 422
+    assert '<td class="n">2</td><td>age</td><td>«abc» не является числом</td>' in page.text
+
+
 def test_an_empty_form_asks_for_a_file(browser: Callable[[Role], TestClient]) -> None:
     client = browser(Role.ALLOCATOR)
     token = form_token(client.get("/console/runs/new").text)

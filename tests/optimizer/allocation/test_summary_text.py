@@ -39,7 +39,7 @@ def test_the_summary_reads_in_each_language(
         (
             "en",
             "Gaps of the network",
-            "- 1 convict: women, a minimum security facility",
+            "- 1 convict: women, minimum security facility",
             "former law-enforcement officers",
         ),
         (

@@ -17,6 +17,7 @@ from optimizer.explain import (
     explain_convict,
     explain_placement,
     explain_placements,
+    render_explanation,
 )
 from tests.helpers import (
     convict,
@@ -141,3 +142,26 @@ def test_the_documents_are_the_typed_explanations_written_out() -> None:
     assert documents == [explanation.as_dict() for explanation in typed]
     assert [explain_convict(solution, regions_table(), i) for i in range(len(typed))] == documents
     assert explain_placement(solution, 3) == typed[3]
+
+
+def test_no_extra_place_is_offered_outside_the_home_region_of_a_convict_placed_at_home() -> None:
+    """A full facility outside the home region is closer, but every convict is placed at home
+    in a home-first run: a place there would not bring them, so none is offered, even when the
+    co-defendants' run has no potentials to price it (C000044 of the bundled batch)."""
+    convicts = convicts_table(
+        convict("FIRST", "KZ-71", case_id="K1"),
+        convict("SECOND", "KZ-71", case_id="K1", age=31),
+        convict("THIRD", "KZ-71", case_id="K1", criminal_history="repeat"),
+    )
+    facilities = facilities_table(
+        facility("NEAR", "KZ-35", lat=51.1, lon=71.5, capacity=3, occupied=3),
+        *(facility(f"HOME{k}", "KZ-71", lat=51.3 + 0.4 * k) for k in range(3)),
+    )
+    solution = solve(convicts, facilities)
+    assert solution.potentials is None
+    for explanation in explain_placements(solution):
+        assert explanation.placement is not None and explanation.placement.in_home_region
+        assert explanation.closer_facilities[0].facility_id == "NEAR"
+        assert explanation.smallest_change == NoChange(ChangeKind.NOT_CAPACITY)
+        words = render_explanation(explanation)
+        assert "one more place" not in words and "outside the home region" in words

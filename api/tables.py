@@ -221,7 +221,7 @@ class TransferRequestRow(Base):
 
 class TransferNoticeRow(Base):
     """A notice of a decision (to the convict or the person named), as HTML and PDF; `round`
-    counts the decisions on the request (an appeal opens the next)."""
+    counts the decisions on the request that produced notices (0 for the first)."""
 
     __tablename__ = "transfer_notices"
     __table_args__ = (UniqueConstraint("request_id", "round", "kind"),)

@@ -235,19 +235,7 @@ class TransferRequestPublic(BaseModel):
         evaluation = json.loads(row.evaluation)
         casework = Casework(Applicant(row.applicant), row.received, row.answer_days)
         answered = utc(row.answered_at) if row.answered_at is not None else None
-        decision = None
-        if row.decision is not None and row.decided_by is not None and row.decided_at is not None:
-            decision = TransferDecisionPublic(
-                decision=Verdict(row.decision),
-                facility_id=row.decision_facility,
-                reason=row.decision_reason,
-                departs_from_recommendation=_departs(row, evaluation.get("facility_id")),
-                decided_by=row.decided_by,
-                decided_at=utc(row.decided_at),
-                approved_by=row.approved_by,
-                approved_at=utc(row.approved_at) if row.approved_at is not None else None,
-                moves=row.moves or [],
-            )
+        decision = _decision_public(row, evaluation.get("facility_id"))
         return cls(
             request_id=row.request_id,
             status=TransferStatus(row.status),
@@ -275,18 +263,37 @@ class TransferRequestPublic(BaseModel):
             lang=lang,
             text=evaluation["explanation"][lang.value],
             notices=_links(row, notices),
-            appeals=[
-                TransferAppealPublic(
-                    appellant=a.appellant,
-                    received=a.received,
-                    grounds=a.grounds,
-                    recorded_by=a.recorded_by,
-                    recorded_at=utc(a.recorded_at),
-                    decision_set_aside=a.decision,
-                )
-                for a in appeals
-            ],
+            appeals=[_appeal_public(a) for a in appeals],
         )
+
+
+def _decision_public(
+    row: TransferRequestRow, recommended_facility: str | None
+) -> TransferDecisionPublic | None:
+    if row.decision is None or row.decided_by is None or row.decided_at is None:
+        return None
+    return TransferDecisionPublic(
+        decision=Verdict(row.decision),
+        facility_id=row.decision_facility,
+        reason=row.decision_reason,
+        departs_from_recommendation=_departs(row, recommended_facility),
+        decided_by=row.decided_by,
+        decided_at=utc(row.decided_at),
+        approved_by=row.approved_by,
+        approved_at=utc(row.approved_at) if row.approved_at is not None else None,
+        moves=row.moves or [],
+    )
+
+
+def _appeal_public(a: TransferAppealRow) -> TransferAppealPublic:
+    return TransferAppealPublic(
+        appellant=a.appellant,
+        received=a.received,
+        grounds=a.grounds,
+        recorded_by=a.recorded_by,
+        recorded_at=utc(a.recorded_at),
+        decision_set_aside=a.decision,
+    )
 
 
 def _links(

@@ -80,7 +80,8 @@ def record_notices(
         decided_by=_person(row.decided_by or actor),
         approved_by=_person(row.approved_by) if row.approved_by else None,
     )
-    round_ = len(store.appeals_of(session=session, request_id=row.request_id))
+    earlier = store.notices_of(session=session, request_id=row.request_id)
+    round_ = max((n.round for n in earlier), default=-1) + 1
     written = []
     for kind in notice_kinds(casework):
         notice = build_notice(evaluation, casework, record, kind)

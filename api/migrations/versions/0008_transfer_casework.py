@@ -13,6 +13,7 @@ Create Date: 2026-12-07
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 
 import sqlalchemy as sa
 from alembic import op
@@ -94,10 +95,11 @@ def _received_on_the_day_filed() -> None:
     connection = op.get_bind()
     filed = connection.execute(sa.select(requests.c.request_id, requests.c.created_at)).all()
     for request_id, created_at in filed:
+        day = created_at.astimezone(UTC) if created_at.tzinfo is not None else created_at
         connection.execute(
             sa.update(requests)
             .where(requests.c.request_id == request_id)
-            .values(received=created_at.date())
+            .values(received=day.date())
         )
 
 

@@ -84,3 +84,18 @@ def test_the_next_allocation_honours_the_waiting_list_in_date_order(
     assert entry["payload"]["waiting_list_honoured"] is True
     verified = client.get("/audit/verify", headers=as_role(Role.AUDITOR)).json()
     assert verified["ok"], verified
+
+
+def test_the_next_campaign_takes_wait_listed_requests_by_the_date_received(
+    app: FastAPI, client: TestClient, as_role: Any
+) -> None:
+    from api.services.campaigns import open_requests
+
+    _, (first, second) = _two_waiting_for_one_facility(app)
+    for convict_id, received in ((first, "2026-10-02"), (second, "2026-09-15")):
+        body = file(client, as_role, convict_id, received=received)
+        decide(client, as_role(Role.REVIEWER), body["request_id"], "wait-list")
+    with app.state.store.sessions() as session:
+        candidates = open_requests(session=session)
+    assert list(candidates["convict_id"]) == [second, first]
+    assert list(candidates["received"]) == ["2026-09-15", "2026-10-02"]

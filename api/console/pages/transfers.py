@@ -31,7 +31,7 @@ from api.services import transfer_casework, transfers
 from api.services.transfer_notices import MEDIA_TYPES, NoticeFormat
 from api.status import TransferStatus
 from optimizer.domain import DistanceKind, InputError
-from optimizer.transfers import Applicant, Ground, NoticeKind, Verdict
+from optimizer.transfers import Applicant, Casework, Ground, NoticeKind, Verdict
 
 router = APIRouter(
     prefix=f"{PREFIX}/transfer-requests", route_class=ConsoleRoute, include_in_schema=False
@@ -117,20 +117,9 @@ def file_request(
         "named_person": named_person,
         "language": language.value,
     }
-    try:
-        casework = TransferRequestCreate.model_validate(
-            {
-                "convict_id": convict_id.strip() or "-",
-                "applicant": applicant,
-                "received": received or None,
-                "notes": notes or None,
-                "named_person": named_person or None,
-                "language": language,
-            }
-        ).casework(request.app.state.settings.transfer_answer_days)
-    except ValidationError as error:
-        message = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
-        return page(request, "transfers/new.html", _new_context(form=form, refused=message), 422)
+    casework = _casework(request, form)
+    if isinstance(casework, str):
+        return page(request, "transfers/new.html", _new_context(form=form, refused=casework), 422)
     try:
         with request.app.state.store.sessions() as session:
             row = transfers.create_request(
@@ -152,6 +141,23 @@ def file_request(
         )
         return page(request, "transfers/new.html", _new_context(form=form, refused=message), 422)
     return redirect(f"{PREFIX}/transfer-requests/{row.request_id}")
+
+
+def _casework(request: Request, form: dict[str, str]) -> Casework | str:
+    """The filed request's casework, or why the form's fields are refused."""
+    try:
+        return TransferRequestCreate.model_validate(
+            {
+                "convict_id": form["convict_id"].strip() or "-",
+                "applicant": form["applicant"],
+                "received": form["received"] or None,
+                "notes": form["notes"] or None,
+                "named_person": form["named_person"] or None,
+                "language": form["language"],
+            }
+        ).casework(request.app.state.settings.transfer_answer_days)
+    except ValidationError as error:
+        return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
 
 
 @router.get("/{request_id}")

@@ -50,6 +50,10 @@ SENTENCES = (
     "not-awaiting-approval",
     "token-not-found",
     "user-not-found",
+    "no-waiting-list",
+    "consent-needed",
+    "nothing-to-appeal",
+    "notice-not-found",
 )
 """The keys of every fixed `detail` sentence; the English catalogue holds the sentences."""
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from optimizer.transfers.casework import DEFAULT_ANSWER_DAYS
+
 DEFAULT_DATABASE_URL = "sqlite:///placement.sqlite3"
 """A SQLite file `placement.sqlite3` in the working directory."""
 
@@ -71,6 +73,13 @@ class Settings(BaseSettings):
     service_data_dir: Path = Field(
         default=Path("placement-data"),
         description="the service's own files: benchmark reports go to its benchmarks/ folder",
+    )
+    transfer_answer_days: int = Field(
+        default=DEFAULT_ANSWER_DAYS,
+        ge=1,
+        le=365,
+        description="calendar days from receipt to the answer to a transfer request; the "
+        "sources give no statutory term (data/README.md), so it is set here",
     )
     benchmark_workers: int = Field(
         default=1, ge=1, le=8, description="benchmark jobs run at the same time"

@@ -20,6 +20,9 @@ class TransferStatus(StrEnum):
     GRANTED = "granted"
     """Granted and applied to the population and occupancy."""
     DENIED = "denied"
+    WAIT_LISTED = "wait-listed"
+    """On the home region's waiting list: the next campaign and the next weekly allocation move
+    the convict there when a place is free, in order of the date received."""
 
 
 class BenchmarkStatus(StrEnum):

@@ -7,7 +7,7 @@ declare exactly what they build (a test compares the two).
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -15,14 +15,17 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
     false,
 )
@@ -205,6 +208,52 @@ class TransferRequestRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(300))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     moves: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    applicant: Mapped[str] = mapped_column(String(16), server_default="convict")
+    received: Mapped[date] = mapped_column(Date, index=True)
+    answer_days: Mapped[int] = mapped_column(Integer, server_default="15")
+    notes: Mapped[str | None] = mapped_column(Text)
+    named_person: Mapped[str | None] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(2), server_default="ru")
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_facility: Mapped[str | None] = mapped_column(String(64))
+    """Where the reviewer chose to send the convict (the review's choice when null)."""
+
+
+class TransferNoticeRow(Base):
+    """A notice of a decision (to the convict or the person named), as HTML and PDF; `round`
+    counts the decisions on the request that produced notices (0 for the first)."""
+
+    __tablename__ = "transfer_notices"
+    __table_args__ = (UniqueConstraint("request_id", "round", "kind"),)
+
+    notice_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("transfer_requests.request_id"), index=True
+    )
+    round: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    lang: Mapped[str] = mapped_column(String(2))
+    html: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TransferAppealRow(Base):
+    """An appeal against a decision: who, when, on what grounds, and the decision it set aside."""
+
+    __tablename__ = "transfer_appeals"
+
+    appeal_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("transfer_requests.request_id"), index=True
+    )
+    appellant: Mapped[str] = mapped_column(String(300))
+    received: Mapped[date] = mapped_column(Date)
+    grounds: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(300))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decision: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class BenchmarkJobRow(Base):

@@ -33,6 +33,12 @@ def add_commands(subparsers: Any, command: Callable[[str], Callable[[Handler], H
         "--workers", type=int, default=1, help="worker processes (default 1; one per core at most)"
     )
     serve.add_argument(
+        "--answer-days",
+        type=int,
+        help="calendar days to answer a transfer request (default: "
+        "$PLACEMENT_TRANSFER_ANSWER_DAYS, else 15; see data/README.md)",
+    )
+    serve.add_argument(
         "--log-format",
         choices=("json", "text"),
         default="json",
@@ -90,6 +96,11 @@ def _serve(args: argparse.Namespace) -> int:
     if args.workers < 1:
         _tell(args, "serve.workers")
         return 2
+    if args.answer_days is not None:
+        if not 1 <= args.answer_days <= 365:
+            sys.stderr.write("placement: --answer-days must be from 1 to 365\n")
+            return 2
+        os.environ["PLACEMENT_TRANSFER_ANSWER_DAYS"] = str(args.answer_days)
     settings = _settings(args)
     # Migrate and seed once, here, so that workers starting together find the store ready;
     # benchmark jobs that a stopped service left unfinished will never finish.

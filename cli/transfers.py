@@ -17,7 +17,15 @@ from optimizer.domain import DistanceKind, InputError, Problem
 
 Handler = Callable[[argparse.Namespace], int]
 
-GROUNDS = ("home-region", "safety", "reorganisation", "operational-need", "keeping-order")
+GROUNDS = (
+    "home-region",
+    "family",
+    "health",
+    "safety",
+    "reorganisation",
+    "operational-need",
+    "keeping-order",
+)
 """The values of `transfers.Ground`, listed here to keep this module light."""
 
 LANGUAGES = ("en", "ru")

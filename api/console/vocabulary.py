@@ -15,7 +15,13 @@ def N_(text: str) -> str:
 
 ROLES = (N_("allocator"), N_("reviewer"), N_("analyst"), N_("auditor"), N_("admin"))
 RUN_STATUSES = (N_("solved"), N_("committed"))
-TRANSFER_STATUSES = (N_("evaluated"), N_("awaiting-approval"), N_("granted"), N_("denied"))
+TRANSFER_STATUSES = (
+    N_("evaluated"),
+    N_("awaiting-approval"),
+    N_("granted"),
+    N_("denied"),
+    N_("wait-listed"),
+)
 BENCHMARK_STATUSES = (N_("queued"), N_("running"), N_("done"), N_("failed"))
 OBJECTIVES = (N_("min-distance"), N_("home-first"))
 DISTANCES = (N_("great-circle"), N_("rail"))
@@ -34,14 +40,21 @@ UNPLACED_REASONS = (
 )
 GROUNDS = (
     N_("home-region"),
+    N_("family"),
+    N_("health"),
     N_("safety"),
     N_("reorganisation"),
     N_("operational-need"),
     N_("keeping-order"),
 )
-VERDICTS = (N_("grant"), N_("grant-with-swap"), N_("deny"))
+VERDICTS = (N_("grant"), N_("grant-with-swap"), N_("deny"), N_("wait-list"))
+APPLICANTS = (N_("convict"), N_("relative"), N_("lawyer"), N_("ombudsman"))
 BENCHMARK_MODES = (N_("steady-state"), N_("flow"), N_("both"))
 REFUSALS = (
+    N_("The waiting list is offered only when the home region's lawful facilities are full"),
+    N_("A transfer for operational need needs the convict's consent"),
+    N_("Transfer request has no decision to appeal"),
+    N_("Notice not found"),
     N_("Run not found"),
     N_("Placement not found"),
     N_("Run already committed"),

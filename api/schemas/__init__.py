@@ -41,6 +41,7 @@ from api.schemas.runs import (
     RunsPage,
 )
 from api.schemas.transfers import (
+    TransferAppealCreate,
     TransferApprovalCreate,
     TransferCampaignCreate,
     TransferCampaignPublic,
@@ -80,6 +81,7 @@ __all__ = [
     "RunStatus",
     "RunsPage",
     "Scalar",
+    "TransferAppealCreate",
     "TransferApprovalCreate",
     "TransferCampaignCreate",
     "TransferCampaignPublic",

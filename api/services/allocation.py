@@ -24,6 +24,7 @@ from api.canonical import json_text, jsonable, sha256
 from api.db import now, writing
 from api.errors import IDEMPOTENCY_MISMATCH, IdempotencyMismatchError
 from api.metrics import METRICS
+from api.services import waiting_list
 from api.services.run_requests import RunRequest
 from api.status import RunStatus
 from api.tables import RunRow
@@ -162,7 +163,7 @@ def create_run(
         earlier = _earlier_run(session=session, key=key, digest=request.digest)
         if earlier is not None:
             return earlier, False
-    network = store.read_network(session=session)
+    network = waiting_list.hold_places(session, store.read_network(session=session))
     session.rollback()
     solved = solve_run(network=network, request=request, actor=actor, key=key)
     try:
@@ -206,7 +207,8 @@ def _earlier_run(*, session: Session, key: str, digest: str) -> RunRow | None:
 
 def commit_run(*, session: Session, run_id: uuid.UUID, actor: str) -> RunRow:
     """Add a solved run's placements to occupancy and its placed convicts to the population, in
-    one transaction with its audit entry; refused (409) as `store.commit_run` explains."""
+    one transaction with its audit entry; refused (409) as `store.commit_run` explains. Then the
+    home regions' waiting lists take the places held for them (`waiting_list`)."""
     with writing(session):
         committed = store.commit_run(session=session, run_id=run_id, actor=actor)
         audit.append(
@@ -219,4 +221,5 @@ def commit_run(*, session: Session, run_id: uuid.UUID, actor: str) -> RunRow:
                 "facility_versions": committed.facility_versions,
             },
         )
+        waiting_list.honour(session, actor)
     return committed.run

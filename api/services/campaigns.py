@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.canonical import json_text, jsonable, sha256
-from api.db import utc, writing
+from api.db import writing
 from api.services.transfer_reviews import read_tables
 from api.status import TransferStatus
 from api.tables import TransferRequestRow
@@ -21,13 +21,18 @@ from optimizer.domain import DistanceKind
 from optimizer.transfers import CampaignResult, optimise_transfers
 from optimizer.transfers.limits import CampaignLimits, read_escort_seats
 
-OPEN = (TransferStatus.EVALUATED.value, TransferStatus.AWAITING_APPROVAL.value)
+OPEN = (
+    TransferStatus.EVALUATED.value,
+    TransferStatus.AWAITING_APPROVAL.value,
+    TransferStatus.WAIT_LISTED.value,
+)
 
 
 def open_requests(*, session: Session) -> pd.DataFrame:
-    """The candidates of a campaign: each convict with an open request, its earliest date."""
+    """The candidates of a campaign: each convict with an open request or a place on a waiting
+    list, its earliest date received."""
     rows = session.execute(
-        select(TransferRequestRow.convict_id, TransferRequestRow.created_at).where(
+        select(TransferRequestRow.convict_id, TransferRequestRow.received).where(
             TransferRequestRow.status.in_(OPEN)
         )
     ).all()
@@ -35,7 +40,7 @@ def open_requests(*, session: Session) -> pd.DataFrame:
         {
             "convict_id": [r.convict_id for r in rows],
             "basis": "request",
-            "received": [utc(r.created_at).date().isoformat() for r in rows],
+            "received": [r.received.isoformat() for r in rows],
         }
     )
     table = table.sort_values(["received", "convict_id"], kind="stable")

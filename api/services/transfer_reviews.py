@@ -18,6 +18,7 @@ from optimizer.transfers import (
     Evaluation,
     FacilityOption,
     Ground,
+    LocalName,
     Move,
     Reason,
     Swap,
@@ -121,6 +122,12 @@ def evaluation_from_dict(data: Mapping[str, Any], region_names: Mapping[str, str
         recommendation=Verdict(data["recommendation"]),
         facility_id=data["facility_id"],
         reasons=tuple(Reason(r["code"]) for r in data["reasons"]),
+        choices=tuple(_option(o) for o in data.get("choices", [])),
+        waiting_list=bool(data.get("waiting_list", False)),
+        local_names=tuple(
+            LocalName(key, n.get("en"), n.get("ru"), n.get("kk"))
+            for key, n in data.get("local_names", {}).items()
+        ),
     )
 
 

@@ -24,16 +24,19 @@ from api.auth import Principal
 from api.canonical import digest, json_text, sha256
 from api.db import now, writing
 from api.errors import ConflictError, DecisionRefusedError
+from api.services.transfer_casework import record_notices
 from api.services.transfer_reviews import evaluate, evaluation_from_dict, read_tables
 from api.status import TransferStatus
 from api.tables import TransferRequestRow
 from optimizer.domain import DistanceKind
 from optimizer.transfers import (
+    Casework,
     Decision,
     Evaluation,
     FourEyesError,
     Ground,
     Move,
+    Reason,
     UnlawfulDecisionError,
     Verdict,
     evaluation_document,
@@ -45,9 +48,20 @@ SAME_REVIEWER = "The approval must come from a second reviewer, not the one who 
 NOT_LAWFUL = "The transfer is not lawful and cannot be granted"
 NO_SWAP = "No swap makes room for this transfer"
 NO_ROOM = "Every lawful facility of the target is full; only a swap can make room"
+NO_WAITING_LIST = (
+    "The waiting list is offered only when the home region's lawful facilities are full"
+)
+CONSENT_NEEDED = "A transfer for operational need needs the convict's consent"
 ALREADY_DECIDED = "Transfer request already decided"
 AWAITING_APPROVAL = "Transfer request is awaiting approval"
 NOT_AWAITING_APPROVAL = "Transfer request is not awaiting approval"
+
+SETTLED = {
+    Verdict.GRANT: TransferStatus.GRANTED,
+    Verdict.GRANT_WITH_SWAP: TransferStatus.GRANTED,
+    Verdict.DENY: TransferStatus.DENIED,
+    Verdict.WAIT_LIST: TransferStatus.WAIT_LISTED,
+}
 
 APPROVAL_PENDING = "\x00approval pending"
 """The second reviewer of a departing decision while the approval is still to come: the rule is
@@ -63,9 +77,11 @@ def create_request(
     ground: Ground,
     consent: bool,
     distance: DistanceKind,
+    casework: Casework,
     actor: str,
 ) -> TransferRequestRow:
-    """Review a request against the current population and store it with its review."""
+    """Review a request against the current population and store it with its review and its
+    casework (applicant, date received, deadline, notes, person to tell, language)."""
     tables = read_tables(session=session)
     session.rollback()
     evaluation = evaluate(
@@ -91,6 +107,12 @@ def create_request(
         status=TransferStatus.EVALUATED.value,
         recommendation=evaluation.recommendation.value,
         evaluation=text,
+        applicant=casework.applicant.value,
+        received=casework.received,
+        answer_days=casework.answer_days,
+        notes=casework.notes or None,
+        named_person=casework.named_person,
+        language=casework.language,
     )
     with writing(session):
         store.add_transfer_request(session=session, row=row)
@@ -108,6 +130,10 @@ def _created_payload(row: TransferRequestRow, evaluation: Evaluation) -> dict[st
         "recommendation": row.recommendation,
         "facility_id": evaluation.facility_id,
         "reasons": [r.value for r in evaluation.reasons],
+        "waiting_list_offered": evaluation.waiting_list,
+        "applicant": row.applicant,
+        "received": row.received.isoformat(),
+        "answer_days": row.answer_days,
         "evaluation_digest": sha256(row.evaluation),
     }
 
@@ -119,18 +145,23 @@ def decide(
     reviewer: Principal,
     verdict: Verdict,
     reason: str | None,
+    facility_id: str | None = None,
 ) -> TransferRequestRow:
     """A reviewer's decision: applied when it follows the recommendation, else awaiting a
-    second reviewer's approval. One transaction; refused decisions change nothing."""
+    second reviewer's approval. `facility_id` chooses any lawful facility with room (or the
+    swap into it). One transaction; refused decisions change nothing."""
     with writing(session):
         row = store.get_transfer_request(session=session, request_id=request_id, lock=True)
         _expect(row, TransferStatus.EVALUATED)
         evaluation = _stored_evaluation(session, row)
-        departs = verdict is not evaluation.recommendation
         decision = _checked(
-            evaluation, reviewer.name, verdict, reason, APPROVAL_PENDING if departs else None
+            evaluation, reviewer.name, verdict, reason, APPROVAL_PENDING, facility_id
         )
+        departs = decision.departs
+        if not departs:
+            decision = _checked(evaluation, reviewer.name, verdict, reason, None, facility_id)
         row.decision = verdict.value
+        row.decision_facility = decision.facility_id
         row.decision_reason = decision.reason
         row.decided_by = reviewer.actor
         row.decided_at = now()
@@ -144,6 +175,7 @@ def decide(
                     "request_id": str(request_id),
                     "decision": verdict.value,
                     "recommendation": evaluation.recommendation.value,
+                    "facility_id": decision.facility_id,
                     "reason_digest": sha256(decision.reason or ""),
                 },
             )
@@ -178,11 +210,17 @@ def approve(
             )
             row.status = TransferStatus.EVALUATED.value
             row.decision = row.decision_reason = row.decided_by = None
+            row.decision_facility = None
             row.decided_at = None
         else:
             evaluation = _stored_evaluation(session, row)
             decision = _checked(
-                evaluation, first, Verdict(row.decision), row.decision_reason, approver.name
+                evaluation,
+                first,
+                Verdict(row.decision),
+                row.decision_reason,
+                approver.name,
+                row.decision_facility,
             )
             row.approved_by = approver.actor
             row.approved_at = now()
@@ -218,15 +256,25 @@ def _checked(
     verdict: Verdict,
     reason: str | None,
     second_reviewer: str | None,
+    facility_id: str | None = None,
 ) -> Decision:
-    """`record_decision`, its refusals as fixed sentences (422)."""
+    """`record_decision`, its refusals as fixed sentences (422); a refused choice of facility
+    names the facility and the rule."""
     try:
-        return record_decision(evaluation, reviewer, verdict, reason, second_reviewer)
+        return record_decision(
+            evaluation, reviewer, verdict, reason, second_reviewer, facility_id=facility_id
+        )
     except FourEyesError:
         if second_reviewer is not None and second_reviewer.strip() == reviewer.strip():
             raise DecisionRefusedError(SAME_REVIEWER) from None
         raise DecisionRefusedError(REASON_NEEDED) from None
-    except UnlawfulDecisionError:
+    except UnlawfulDecisionError as error:
+        if facility_id is not None:
+            raise DecisionRefusedError(f"Refused: {error}") from None
+        if verdict is Verdict.WAIT_LIST:
+            raise DecisionRefusedError(NO_WAITING_LIST) from None
+        if Reason.CONSENT_REQUIRED in evaluation.reasons:
+            raise DecisionRefusedError(CONSENT_NEEDED) from None
         if not evaluation.lawful:
             raise DecisionRefusedError(NOT_LAWFUL) from None
         if verdict is Verdict.GRANT_WITH_SWAP:
@@ -250,9 +298,10 @@ def _settle(
         if moves
         else {}
     )
-    settled = TransferStatus.DENIED if decision.verdict is Verdict.DENY else TransferStatus.GRANTED
-    row.status = settled.value
+    row.status = SETTLED[decision.verdict].value
     row.moves = [m.as_dict() for m in moves]
+    row.answered_at = now()
+    notices = record_notices(session, row, decision, evaluation, actor)
     audit.append(
         session,
         actor,
@@ -270,6 +319,7 @@ def _settle(
             ],
             "occupancy_change": change,
             "decision_digest": digest(decision.as_dict()),
+            "notices": notices,
         },
     )
 

@@ -62,9 +62,15 @@ from api.store.tokens import (
     revoke_tokens_named,
 )
 from api.store.transfers import (
+    add_appeal,
+    add_notice,
     add_transfer_request,
+    appeals_of,
     get_transfer_request,
+    latest_notice,
     list_transfer_requests,
+    notices_of,
+    waiting_list,
 )
 from api.store.users import (
     add_console_session,
@@ -92,12 +98,15 @@ __all__ = [
     "Flow",
     "Move",
     "Network",
+    "add_appeal",
     "add_benchmark_job",
     "add_console_session",
+    "add_notice",
     "add_placed_convicts",
     "add_token",
     "add_transfer_request",
     "add_user",
+    "appeals_of",
     "change_occupancy",
     "commit_run",
     "deactivate_user",
@@ -121,6 +130,7 @@ __all__ = [
     "insert_network",
     "insert_population",
     "insert_run",
+    "latest_notice",
     "list_benchmark_jobs",
     "list_facilities",
     "list_placements",
@@ -131,6 +141,7 @@ __all__ = [
     "list_users",
     "lock_facilities",
     "move_convicts",
+    "notices_of",
     "occupancy_change",
     "placement_flows",
     "population_counts",
@@ -143,4 +154,5 @@ __all__ = [
     "set_password_hash",
     "unfinished_benchmark_jobs",
     "update_benchmark_job",
+    "waiting_list",
 ]

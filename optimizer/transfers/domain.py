@@ -24,6 +24,10 @@ class Ground(StrEnum):
     """Grounds for a transfer within the same type of facility (Penal Executive Code art. 88)."""
 
     HOME_REGION = "home-region"
+    FAMILY = "family"
+    """To be near the family (Nelson Mandela Rules 59, 68)."""
+    HEALTH = "health"
+    """To a facility with the medical profile the convict needs."""
     SAFETY = "safety"
     REORGANISATION = "reorganisation"
     OPERATIONAL_NEED = "operational-need"
@@ -37,6 +41,9 @@ class Verdict(StrEnum):
     GRANT = "grant"
     GRANT_WITH_SWAP = "grant-with-swap"
     DENY = "deny"
+    WAIT_LIST = "wait-list"
+    """The home region is full: the convict waits there for a place, in order of the date
+    received (offered by the review, never recommended by it)."""
 
 
 class Reason(StrEnum):
@@ -202,10 +209,17 @@ class Decision:
     reason: str | None
     facility_id: str | None
     swap: Swap | None
+    recommended_facility: str | None = None
 
     @property
     def departs(self) -> bool:
-        return self.verdict is not self.recommendation
+        """Another verdict than recommended, or the recommended one to another facility; a
+        place on the waiting list, offered by the review, is no departure."""
+        if self.verdict is Verdict.WAIT_LIST:
+            return False
+        if self.verdict is not self.recommendation:
+            return True
+        return self.verdict is not Verdict.DENY and self.facility_id != self.recommended_facility
 
     def as_dict(self) -> dict[str, Any]:
         return {

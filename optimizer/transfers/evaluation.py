@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from optimizer.rules import RULES
+from optimizer.transfers.casework import GROUND_SOURCE
 from optimizer.transfers.domain import (
     REASON_RULE,
     FacilityOption,
@@ -19,6 +20,19 @@ from optimizer.transfers.domain import (
     Verdict,
     reason_source,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class LocalName:
+    """A facility's or a region's name in each language, where the data give it."""
+
+    key: str
+    en: str | None
+    ru: str | None
+    kk: str | None
+
+    def get(self, lang: str) -> str | None:
+        return {"en": self.en, "ru": self.ru, "kk": self.kk}.get(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +62,23 @@ class Evaluation:
     facility_id: str | None
     """Where the recommendation transfers the convict (for a deny: None)."""
     reasons: tuple[Reason, ...]
+    choices: tuple[FacilityOption, ...] = ()
+    """Every other facility, lawful first, nearest to home first: what a reviewer may choose
+    (a lawful one with a free place) or is refused with the rules named."""
+    waiting_list: bool = False
+    """The home region is asked, has lawful facilities, and all are full: the convict may wait
+    there for a place instead of moving elsewhere."""
+    local_names: tuple[LocalName, ...] = ()
+
+    def name_in(self, key: str, default: str, lang: str) -> str:
+        """The name of facility or region `key` in `lang`, else `default` (the English name)."""
+        found = next((n.get(lang) for n in self.local_names if n.key == key), None)
+        return found or default
+
+    @property
+    def nearest_with_room(self) -> FacilityOption | None:
+        """The lawful facility with a free place nearest to home, when closer than now."""
+        return next((o for o in self.choices if o.lawful and o.free_places > 0 and o.closer), None)
 
     @property
     def lawful_options(self) -> tuple[FacilityOption, ...]:
@@ -59,13 +90,17 @@ class Evaluation:
         return self.swaps[0] if self.recommendation is Verdict.GRANT_WITH_SWAP else None
 
     def option(self, facility_id: str) -> FacilityOption | None:
-        return next((o for o in self.options if o.facility_id == facility_id), None)
+        """The facility among the target's options, else among every choice."""
+        return next(
+            (o for o in (*self.options, *self.choices) if o.facility_id == facility_id), None
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able: the facts, the reasons with their rules and sources, the texts in words."""
         return {
             "convict_id": self.convict_id,
             "ground": self.ground.value,
+            "ground_source": GROUND_SOURCE[self.ground],
             "consent": self.consent,
             "home_region": self.home_region,
             "current": self.current.as_dict(),
@@ -85,4 +120,7 @@ class Evaluation:
                 {"code": r.value, "rule": REASON_RULE[r], "legal_source": reason_source(r)}
                 for r in self.reasons
             ],
+            "choices": [o.as_dict() for o in self.choices],
+            "waiting_list": self.waiting_list,
+            "local_names": {n.key: {"en": n.en, "ru": n.ru, "kk": n.kk} for n in self.local_names},
         }

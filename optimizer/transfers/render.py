@@ -36,7 +36,7 @@ def render_evaluation(evaluation: Evaluation, lang: str = "en") -> str:
     target = (
         f"{e.target_facility}"
         if e.target_facility is not None
-        else f"{e.target_region_name} ({e.target_region})"
+        else f"{_region(e, e.target_region, e.target_region_name, lang)} ({e.target_region})"
     )
     lines = [
         *_situation(e, lang),
@@ -47,9 +47,21 @@ def render_evaluation(evaluation: Evaluation, lang: str = "en") -> str:
     ]
     if any(r in e.reasons for r in LOOKS_ELSEWHERE):
         lines += _alternatives(e, lang)
+    lines += _offers(e, lang)
     lines.append(_recommendation(e, lang))
     lines.append(transfer_message("reasons", lang, codes=", ".join(r.value for r in e.reasons)))
     return "\n".join(lines)
+
+
+def reason_texts(evaluation: Evaluation, lang: str = "en") -> list[str]:
+    """The review's reasons in words, as the review text gives them."""
+    e = evaluation
+    target = (
+        f"{e.target_facility}"
+        if e.target_facility is not None
+        else f"{_region(e, e.target_region, e.target_region_name, lang)} ({e.target_region})"
+    )
+    return [_reason_text(e, r, target, lang) for r in e.reasons]
 
 
 def _situation(e: Evaluation, lang: str) -> list[str]:
@@ -59,11 +71,11 @@ def _situation(e: Evaluation, lang: str) -> list[str]:
         transfer_message(
             "current",
             lang,
-            facility_name=e.current.name,
+            facility_name=_facility(e, e.current, lang),
             facility_id=e.current.facility_id,
-            facility_region_name=e.current_region_name,
+            facility_region_name=_region(e, e.current.region, e.current_region_name, lang),
             distance_km=e.current.distance_km,
-            home_region_name=e.home_region_name,
+            home_region_name=_region(e, e.home_region, e.home_region_name, lang),
             home_region=e.home_region,
         ),
     ]
@@ -74,9 +86,9 @@ def _situation(e: Evaluation, lang: str) -> list[str]:
             transfer_message(
                 "request.facility",
                 lang,
-                facility_name=target_option.name if target_option else e.current.name,
+                facility_name=_facility(e, target_option or e.current, lang),
                 facility_id=e.target_facility,
-                region_name=e.target_region_name,
+                region_name=_region(e, e.target_region, e.target_region_name, lang),
                 ground_text=ground_text,
             )
         )
@@ -85,7 +97,7 @@ def _situation(e: Evaluation, lang: str) -> list[str]:
             transfer_message(
                 "request.region",
                 lang,
-                region_name=e.target_region_name,
+                region_name=_region(e, e.target_region, e.target_region_name, lang),
                 region=e.target_region,
                 ground_text=ground_text,
             )
@@ -106,7 +118,7 @@ def _lawfulness(e: Evaluation, lang: str) -> list[str]:
             transfer_message(
                 "facility.unlawful",
                 lang,
-                facility_name=o.name,
+                facility_name=_facility(e, o, lang),
                 facility_id=o.facility_id,
                 security_level=o.security_level,
                 rules=", ".join(o.failed_rules),
@@ -116,11 +128,20 @@ def _lawfulness(e: Evaluation, lang: str) -> list[str]:
     ]
 
 
-def _candidate_line(option: FacilityOption, lang: str, closer: str) -> str:
+def _facility(e: Evaluation, option: FacilityOption, lang: str) -> str:
+    """A facility's name in the reader's language (English where the data give no other)."""
+    return e.name_in(option.facility_id, option.name, lang)
+
+
+def _region(e: Evaluation, region: str, english: str, lang: str) -> str:
+    return e.name_in(region, english, lang)
+
+
+def _candidate_line(e: Evaluation, option: FacilityOption, lang: str, closer: str) -> str:
     return transfer_message(
         "candidate.line",
         lang,
-        facility_name=option.name,
+        facility_name=_facility(e, option, lang),
         facility_id=option.facility_id,
         distance_km=option.distance_km,
         change_km=option.change_km,
@@ -137,7 +158,7 @@ def _candidates(e: Evaluation, lang: str) -> list[str]:
     not_closer = transfer_message("candidate.not-closer", lang)
     return [
         transfer_message("candidates.head", lang),
-        *(_candidate_line(o, lang, "" if o.closer else not_closer) for o in lawful),
+        *(_candidate_line(e, o, lang, "" if o.closer else not_closer) for o in lawful),
     ]
 
 
@@ -176,8 +197,31 @@ def _alternatives(e: Evaluation, lang: str) -> list[str]:
     head = "alternatives.head" if e.alternatives else "alternatives.none"
     return [
         transfer_message(head, lang),
-        *(_candidate_line(o, lang, "") for o in e.alternatives),
+        *(_candidate_line(e, o, lang, "") for o in e.alternatives),
     ]
+
+
+def _offers(e: Evaluation, lang: str) -> list[str]:
+    """When the home region is full: the nearest lawful facility with room, and its waiting list."""
+    if not e.waiting_list:
+        return []
+    lines = []
+    nearest = e.nearest_with_room
+    if nearest is not None:
+        lines.append(
+            transfer_message(
+                "offer.nearest",
+                lang,
+                facility_name=_facility(e, nearest, lang),
+                facility_id=nearest.facility_id,
+                region_name=_region(e, nearest.region, nearest.region, lang),
+                distance_km=nearest.distance_km,
+                free_places=nearest.free_places,
+            )
+        )
+    region = _region(e, e.home_region, e.home_region_name, lang)
+    lines.append(transfer_message("offer.waiting-list", lang, region_name=region))
+    return lines
 
 
 def _recommendation(e: Evaluation, lang: str) -> str:
@@ -186,13 +230,16 @@ def _recommendation(e: Evaluation, lang: str) -> str:
         return transfer_message("recommend.deny", lang)
     if e.recommendation is Verdict.GRANT:
         return transfer_message(
-            "recommend.grant", lang, facility_name=chosen.name, facility_id=chosen.facility_id
+            "recommend.grant",
+            lang,
+            facility_name=_facility(e, chosen, lang),
+            facility_id=chosen.facility_id,
         )
     return transfer_message(
         "recommend.grant-with-swap",
         lang,
         people=e.swaps[0].people,
-        facility_name=chosen.name,
+        facility_name=_facility(e, chosen, lang),
         facility_id=chosen.facility_id,
     )
 
@@ -209,14 +256,14 @@ def _reason_text(e: Evaluation, reason: Reason, target: str, lang: str) -> str:
         chosen = e.option(e.facility_id)
         assert chosen is not None
         fields |= {
-            "facility_name": chosen.name,
+            "facility_name": _facility(e, chosen, lang),
             "facility_id": chosen.facility_id,
             "free_places": chosen.free_places,
         }
     if reason is Reason.CLOSER_FACILITY_AVAILABLE:
         nearest = next(a for a in e.alternatives if a.free_places > 0)
         fields |= {
-            "facility_name": nearest.name,
+            "facility_name": _facility(e, nearest, lang),
             "facility_id": nearest.facility_id,
             "free_places": nearest.free_places,
             "distance_km": nearest.distance_km,

@@ -25,7 +25,7 @@ from optimizer.transfers.domain import (
     UnknownIdError,
     Verdict,
 )
-from optimizer.transfers.evaluation import Evaluation
+from optimizer.transfers.evaluation import Evaluation, LocalName
 from optimizer.transfers.placed import (
     BoolArray,
     IntArray,
@@ -120,6 +120,7 @@ def review_request(
     current = requester.option(c)
     lawful = any(o.lawful for o in options) and not request.lacks_consent
     outcome = _recommend(requester, request, _Target(region, home, in_target), options)
+    others = np.flatnonzero(np.arange(len(facilities)) != c)
     return Evaluation(
         convict_id=request.convict_id,
         ground=request.ground,
@@ -140,7 +141,45 @@ def review_request(
         recommendation=outcome.verdict,
         facility_id=outcome.facility_id,
         reasons=outcome.reasons,
+        choices=tuple(requester.options(others)),
+        waiting_list=_waiting_list(request, region, home, current, options),
+        local_names=(*_local_names(facilities, "facility_id"), *_local_names(regions, "region")),
     )
+
+
+def _waiting_list(
+    request: TransferRequest,
+    region: str,
+    home: str,
+    current: FacilityOption,
+    options: list[FacilityOption],
+) -> bool:
+    """Whether the review offers a place on the home region's waiting list: the home region is
+    asked, the convict serves elsewhere, and its lawful facilities are all full."""
+    lawful = [o for o in options if o.lawful]
+    return (
+        region == home != current.region
+        and request.target_facility is None
+        and not request.lacks_consent
+        and bool(lawful)
+        and all(o.free_places <= 0 for o in lawful)
+    )
+
+
+def _local_names(table: pd.DataFrame, key: str) -> list[LocalName]:
+    """The names of a table's rows in each language, where it has them."""
+
+    def text(column: str) -> list[str | None]:
+        if column not in table.columns:
+            return [None] * len(table)
+        return [str(v) if isinstance(v, str) and v.strip() else None for v in table[column]]
+
+    return [
+        LocalName(str(k), en, ru, kk)
+        for k, en, ru, kk in zip(
+            table[key], text("name"), text("name_ru"), text("name_kk"), strict=True
+        )
+    ]
 
 
 @dataclass(frozen=True)

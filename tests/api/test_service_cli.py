@@ -162,6 +162,22 @@ def test_serve_refuses_zero_workers(database_url: str) -> None:
     assert main(["serve", "--workers", "0", "--database-url", database_url]) == 2
 
 
+@pytest.mark.parametrize("days", ["0", "366"])
+def test_serve_refuses_an_impossible_answer_term(
+    database_url: str, days: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--answer-days", days, "--database-url", database_url]) == 2
+    assert "--answer-days must be from 1 to 365" in capsys.readouterr().err
+
+
+def test_the_answer_term_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.settings import Settings
+
+    assert Settings().transfer_answer_days == 15
+    monkeypatch.setenv("PLACEMENT_TRANSFER_ANSWER_DAYS", "30")
+    assert Settings().transfer_answer_days == 30
+
+
 def test_user_create_reads_the_password_from_standard_input(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,6 +13,7 @@ def test_each_vocabulary_has_its_stored_words() -> None:
         "awaiting-approval",
         "granted",
         "denied",
+        "wait-listed",
     ]
     assert [s.value for s in BenchmarkStatus] == ["queued", "running", "done", "failed"]
     assert set(UNFINISHED_BENCHMARKS) == {BenchmarkStatus.QUEUED, BenchmarkStatus.RUNNING}

@@ -14,6 +14,8 @@ def test_the_metadata_holds_every_table_of_the_store() -> None:
         "placements",
         "population",
         "transfer_requests",
+        "transfer_notices",
+        "transfer_appeals",
         "benchmark_jobs",
         "audit_log",
         "audit_head",

@@ -233,9 +233,14 @@ def _api_session(client: Any, app: Any, record: list[str]) -> None:
         "POST",
         "/transfer-requests",
         Role.REVIEWER,
-        json={"convict_id": "P001092", "target_region": None},
+        json={"convict_id": "P001092", "target_region": None, "received": "2026-01-05"},
     )
-    call("POST", "/transfer-requests", Role.REVIEWER, json={"convict_id": "P006585"})
+    call(
+        "POST",
+        "/transfer-requests",
+        Role.REVIEWER,
+        json={"convict_id": "P006585", "received": "2026-01-05"},
+    )
     call("GET", "/transfer-requests", Role.AUDITOR)
     call("POST", "/transfer-campaigns", Role.ANALYST, json={})
     call("PATCH", "/facilities/F080", Role.ADMIN, json={"occupied": 3, "reason": "count"})

@@ -3,6 +3,8 @@ once, audited, and a request is decided only once."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from fastapi import FastAPI
 
@@ -12,7 +14,7 @@ from api.errors import ConflictError
 from api.services.transfers import create_request, decide
 from api.status import TransferStatus
 from optimizer.domain import DistanceKind
-from optimizer.transfers import Ground, Verdict
+from optimizer.transfers import Applicant, Casework, Ground, Verdict
 
 
 def test_a_request_is_reviewed_decided_once_and_audited(app: FastAPI) -> None:
@@ -26,6 +28,7 @@ def test_a_request_is_reviewed_decided_once_and_audited(app: FastAPI) -> None:
             ground=Ground.HOME_REGION,
             consent=False,
             distance=DistanceKind.GREAT_CIRCLE,
+            casework=Casework(Applicant.CONVICT, datetime.date(2026, 11, 2)),
             actor=reviewer.actor,
         )
         assert row.status == TransferStatus.EVALUATED

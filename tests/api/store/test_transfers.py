@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 import pytest
@@ -13,7 +14,9 @@ from api.status import TransferStatus
 from api.tables import TransferRequestRow
 
 
-def _request(status: TransferStatus) -> TransferRequestRow:
+def _request(
+    status: TransferStatus, received: datetime.date = datetime.date(2026, 11, 2)
+) -> TransferRequestRow:
     return TransferRequestRow(
         request_id=uuid.uuid4(),
         created_at=db.now(),
@@ -25,6 +28,7 @@ def _request(status: TransferStatus) -> TransferRequestRow:
         status=status.value,
         recommendation="deny",
         evaluation="{}",
+        received=received,
     )
 
 
@@ -50,3 +54,15 @@ def test_requests_are_filtered_by_status(app: FastAPI) -> None:
 def test_an_unknown_request_is_not_found(app: FastAPI) -> None:
     with app.state.store.sessions() as session, pytest.raises(NotFoundError):
         store.get_transfer_request(session=session, request_id=uuid.uuid4())
+
+
+def test_the_waiting_list_is_in_order_of_the_date_received(app: FastAPI) -> None:
+    later = _request(TransferStatus.WAIT_LISTED, datetime.date(2026, 10, 2))
+    earlier = _request(TransferStatus.WAIT_LISTED, datetime.date(2026, 9, 15))
+    decided = _request(TransferStatus.DENIED, datetime.date(2026, 8, 1))
+    with app.state.store.sessions() as session, db.writing(session):
+        for row in (later, earlier, decided):
+            store.add_transfer_request(session=session, row=row)
+    with app.state.store.sessions() as session:
+        listed = [r.request_id for r in store.waiting_list(session=session)]
+    assert listed == [earlier.request_id, later.request_id]

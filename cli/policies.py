@@ -87,7 +87,10 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     parser.add_argument(
-        "--lang", choices=list(LANGUAGES), default="en", help="language of the summary"
+        "--lang",
+        choices=list(LANGUAGES),
+        default="en",
+        help="language of the report and the summary (default en)",
     )
 
 
@@ -142,16 +145,17 @@ def _benchmark(args: argparse.Namespace) -> int:
     )
     if on_terminal:
         sys.stderr.write("\n")
-    write_report(result, args.out, figures=not args.no_figures)
+    write_report(result, args.out, figures=not args.no_figures, lang=args.lang)
     sys.stdout.write(summary_text(result, args.lang, args.out / "index.html") + "\n")
     return 0
 
 
 def summary_text(result: Any, lang: str, report: Path) -> str:
     """Per mode and policy: the unplaced first, then the home share of placed convicts."""
-    from optimizer.i18n import translator
+    from optimizer.policies.words import report_words
 
-    t = translator("policies", lang)
+    w = report_words(lang, result.regions, result.policies)
+    t = w.t
     summary = result.summary()
     means = summary.set_index(["mode", "policy", "metric"])["mean"]
     lines = []
@@ -163,8 +167,8 @@ def summary_text(result: Any, lang: str, report: Path) -> str:
                 t.plural(
                     "summary.benchmark",
                     unplaced,
-                    policy=policy.name,
-                    mode=mode.value,
+                    policy=w.title(policy.name),
+                    mode=w.mode(mode.value),
                     before=t.number(before),
                     home=t.percent(means[(mode.value, policy.name, "home_share")]),
                     home_before=t.percent(means[(mode.value, result.reference, "home_share")]),

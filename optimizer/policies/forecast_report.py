@@ -17,6 +17,7 @@ import pandas as pd
 from optimizer.data import write_csv_atomically, write_text_atomically
 from optimizer.policies.figures import save_figure
 from optimizer.policies.forecast import Forecast
+from optimizer.policies.forecast_maps import forecast_maps
 from optimizer.policies.forecast_tables import (
     region_table,
     shortage_table,
@@ -115,7 +116,7 @@ def forecast_blocks(
     blocks.append(Heading(t("forecast.yearly.heading")))
     blocks.append(Paragraph(t("forecast.yearly.note")))
     blocks.append(Table(_formatted(yearly, w)))
-    for key in ("occupancy", "unplaced"):
+    for key in ("occupancy", "unplaced", "regions-unplaced", "regions-away"):
         if key in figures:
             blocks.append(Figure(figures[key], t(f"figure.caption.{key}")))
     blocks.append(Heading(t("forecast.short.heading")))
@@ -191,6 +192,8 @@ def _draw(forecast: Forecast, folder: Path, w: ReportWords) -> dict[str, str]:
         "occupancy": save_figure(occupancy_figure(forecast, w), folder / "occupancy.png"),
         "unplaced": save_figure(unplaced_figure(forecast, w), folder / "unplaced.png"),
     }
+    for key, figure in forecast_maps(forecast, w).items():
+        paths[key] = save_figure(figure, folder / f"{key}.png")
     return {k: str(Path(p).relative_to(folder.parent)) for k, p in paths.items()}
 
 

@@ -43,6 +43,7 @@ from optimizer.policies.truth import (
     unplaced_breakdown,
     unplaced_overview,
 )
+from optimizer.policies.uncertainty_report import uncertainty_blocks
 from optimizer.policies.words import ReportWords, report_words
 
 Column = tuple[str, bool]
@@ -116,6 +117,8 @@ def report_blocks(
     blocks += today_blocks(result, w)
     blocks.append(Heading(w("effects.heading")))
     blocks += [Paragraph(s) for s in effect_sentences(result, result.effects(), w)]
+    if result.uncertainty is not None:
+        blocks += uncertainty_blocks(result.uncertainty, w)
     blocks += losing_blocks(result, w)
     blocks += sharing_blocks(result, w)
     if "home-share" in figures:

@@ -116,6 +116,7 @@ class BenchmarkRunner:
     def _run(self, job_id: uuid.UUID, plan: BenchmarkPlan) -> None:
         from optimizer.policies import run_benchmark
         from optimizer.policies.report import write_report
+        from optimizer.policies.truth import unplaced_line
 
         try:
             self.update(
@@ -140,7 +141,8 @@ class BenchmarkRunner:
             folder = self.folder / str(job_id)
             write_report(result, folder, figures=False)
             digest = sha256((folder / REPORT).read_text(encoding="utf-8"))
-            self._finish(job_id, BenchmarkStatus.DONE, FINISHED_MESSAGE, report_digest=digest)
+            message = f"{FINISHED_MESSAGE}; {unplaced_line(result)}"
+            self._finish(job_id, BenchmarkStatus.DONE, message, report_digest=digest)
         except _Stopped:
             self._finish(job_id, BenchmarkStatus.FAILED, STOPPED_MESSAGE)
         except Exception as error:

@@ -206,3 +206,30 @@ def sharing_blocks(result: BenchmarkResult, w: ReportWords) -> list[Block]:
         }
     )
     return [Heading(w("sharing.heading")), Paragraph(w("sharing.text")), Table(w.columns(shown))]
+
+
+def unplaced_line(result: BenchmarkResult, limit: int = 280) -> str:
+    """Who is left without a lawful place, in one line of at most `limit` characters for a
+    job's status: per mode and policy (mean over seeds), or, when that is too long, each
+    policy's worst mode, the most unplaced first."""
+    overview = unplaced_overview(result)
+    modes = [
+        f"{mode}: "
+        + ", ".join(f"{r.policy} {r.unplaced:,.0f}" for r in part.itertuples(index=False))
+        for mode, part in overview.groupby("mode", sort=False)
+    ]
+    line = "without a lawful place (mean over seeds): " + "; ".join(modes)
+    if len(line) <= limit:
+        return line
+    worst = (
+        overview.groupby("policy", sort=False)["unplaced"]
+        .max()
+        .sort_values(ascending=False, kind="stable")
+    )
+    line = "without a lawful place (mean over seeds, worst mode): "
+    for shown, (policy, count) in enumerate(worst.items()):
+        item = f"{', ' if shown else ''}{policy} {count:,.0f}"
+        if len(line) + len(item) + len("; more in the report") > limit:
+            return line + "; more in the report"
+        line += item
+    return line

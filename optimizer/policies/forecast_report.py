@@ -8,6 +8,7 @@ home region).
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -236,7 +237,7 @@ def occupancy_figure(forecast: Forecast, w: ReportWords) -> Any:
     grid.flat[0].legend(fontsize=8, loc="lower left")
     for axes in grid[:, 0]:
         axes.set_ylabel(w("figure.convicts"))
-    figure.suptitle(w("figure.occupancy.title", **_names(forecast, w)))
+    figure.suptitle(textwrap.fill(w("figure.occupancy.title", **_names(forecast, w)), 110))
     figure.tight_layout()
     return figure
 
@@ -257,7 +258,7 @@ def unplaced_figure(forecast: Forecast, w: ReportWords) -> Any:
     for level in table.columns:
         axes.bar(table.index, table[level], bottom=bottom, label=w.level(str(level)))
         bottom += table[level].to_numpy()
-    axes.set_title(w("figure.unplaced.title", **_names(forecast, w)))
+    axes.set_title(textwrap.fill(w("figure.unplaced.title", **_names(forecast, w)), 90))
     axes.set_xlabel(w("figure.year"))
     axes.set_ylabel(w("figure.per_year"))
     axes.grid(axis="y", alpha=0.3)

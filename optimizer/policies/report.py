@@ -98,13 +98,24 @@ def write_report(
     if figures:
         figure_paths = draw_figures(result, out / "figures", w)
         written += [out / p for p in figure_paths.values()]
-    blocks = report_blocks(result, figure_paths, w)
+    return written + write_pages(result, out, w, figure_paths)
+
+
+def write_pages(
+    result: BenchmarkResult,
+    out: Path,
+    w: ReportWords,
+    figures: dict[str, str] | None = None,
+    stem: str = "index",
+) -> list[Path]:
+    """The report's text in the words' language as `<stem>.md` and `<stem>.html` (the CSV
+    tables and figures are written once, by `write_report`)."""
     title = w("report.title")
-    page = [Heading(title, 1), *blocks]
-    write_text_atomically(render_markdown(page), out / "index.md")
-    write_text_atomically(render_html(page, title, lang=w.lang.value), out / "index.html")
-    written += [out / "index.md", out / "index.html"]
-    return written
+    page = [Heading(title, 1), *report_blocks(result, figures or {}, w)]
+    markdown, html = out / f"{stem}.md", out / f"{stem}.html"
+    write_text_atomically(render_markdown(page), markdown)
+    write_text_atomically(render_html(page, title, lang=w.lang.value), html)
+    return [markdown, html]
 
 
 def report_blocks(

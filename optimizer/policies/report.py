@@ -34,6 +34,7 @@ from optimizer.policies.markup import (
     render_markdown,
 )
 from optimizer.policies.policy import Policy
+from optimizer.policies.report_notes import method_notes, policy_line, source_key
 from optimizer.policies.runs import Mode
 from optimizer.policies.truth import (
     losing_blocks,
@@ -137,9 +138,9 @@ def report_blocks(
     for mode in result.settings.modes:
         blocks += _mode_blocks(result, summary, mode, figures, w)
     blocks.append(Heading(w("policies.heading")))
-    blocks.append(Bullets(tuple(_policy_line(p, w) for p in result.policies)))
+    blocks.append(Bullets(tuple(policy_line(p, w) for p in result.policies)))
     blocks.append(Heading(w("method.heading")))
-    blocks.append(Bullets(_method_notes(result, w)))
+    blocks.append(Bullets(method_notes(result, w)))
     return blocks
 
 
@@ -190,12 +191,8 @@ def _intro(result: BenchmarkResult, w: ReportWords) -> str:
         seeds=", ".join(w.number(x) for x in s.seeds),
         distance=w(f"distance.{s.distance.value}"),
         objective=w(f"objective.{s.objective.value}"),
-        population=w(f"population.{_source_key(result)}"),
+        population=w(f"population.{source_key(result)}"),
     )
-
-
-def _source_key(result: BenchmarkResult) -> str:
-    return "file" if result.population_source == "population file" else "synthetic"
 
 
 def _mode_title(mode: Mode, result: BenchmarkResult, w: ReportWords) -> str:
@@ -357,47 +354,3 @@ def _interval_text(low: float, high: float, fmt: Callable[[float], str], w: Repo
     if math.isnan(low) or math.isnan(high):
         return ""
     return w("effect.interval", low=w.signed(low, fmt), high=w.signed(high, fmt))
-
-
-def _policy_line(policy: Policy, w: ReportWords) -> str:
-    changes = [
-        w(
-            "change.merge",
-            levels=" + ".join(w.level(lv.value) for lv in merge.levels),
-            label=w.level(merge.label.value),
-        )
-        for merge in policy.merges
-    ]
-    if policy.closures:
-        changes.append(w("change.close", ids=", ".join(policy.closures)))
-    for change in policy.capacity_changes:
-        target = ", ".join(w.level(lv.value) for lv in change.levels) or ", ".join(
-            change.facility_ids
-        )
-        changes.append(w("change.capacity", factor=w.number(change.factor, 2), target=target))
-    if policy.additions is not None:
-        changes.append(w("change.add", ids=", ".join(policy.additions["facility_id"])))
-    title = w.title(policy.name)
-    text = f"**{title}**"
-    description = policy.description_in(w.lang.value)
-    if description and description != title:
-        text += f". {description}"
-    if changes:
-        return text + " " + w("policy.changes", changes="; ".join(changes))
-    return text + " " + w("policy.no_change")
-
-
-def _method_notes(result: BenchmarkResult, w: ReportWords) -> tuple[str, ...]:
-    s = result.settings
-    separation = "applied" if s.separate_co_defendants else "cleared"
-    return (
-        w("method.allocation", objective=w(f"objective.{s.objective.value}")),
-        w("method.merger"),
-        w("method.closure"),
-        w(f"method.steady.{_source_key(result)}"),
-        w("method.flow"),
-        w("method.shares", distance=w(f"distance.{s.distance.value}")),
-        w("method.rail", km_per_day=w.km(s.km_per_day)),
-        w(f"method.separation.{separation}"),
-        w("method.intervals"),
-    )

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import time
 
@@ -54,10 +55,20 @@ def main() -> None:
         read_scenario(DATA_DIR / "scenarios" / f"{n}.toml", facilities, regions) for n in SCENARIOS
     ]
     print(
-        f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"python {platform.python_version()}"
     )
+    _load("at the start")
     _one_core(policies, scenarios[0], inputs, args.years)
+    _load("after the one-core forecasts")
     _sweep(policies, scenarios, inputs, args)
+    _load("at the end")
+
+
+def _load(when: str) -> None:
+    """The machine's load average: on a shared box it says how far to trust the times."""
+    one, five, fifteen = os.getloadavg()
+    print(f"load average {when}: {one:.1f} {five:.1f} {fifteen:.1f}")
 
 
 def _one_core(policies, scenario, inputs, years) -> None:  # type: ignore[no-untyped-def]
@@ -87,6 +98,7 @@ def _sweep(policies, scenarios, inputs, args) -> None:  # type: ignore[no-untype
     started = time.perf_counter()
     serial = run_sweep(cells, inputs)
     serial_s = time.perf_counter() - started
+    _load("after the serial sweep")
     started = time.perf_counter()
     parallel = run_sweep(cells, inputs, workers=args.workers)
     parallel_s = time.perf_counter() - started

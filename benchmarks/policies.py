@@ -4,7 +4,12 @@ Times each bundled policy in steady state (the whole national population allocat
 scratch) and as a 52-week flow of weekly batches, and prints what the medium+maximum merger
 changes. Targets: five policies at steady state in under 10 s, one 52-week flow in under 30 s.
 
+Then times the uncertainty the report can add: a bootstrap of `--bootstrap` resamples of
+today's population (every policy allocated on each) and the sensitivity run over estimated
+capacities (+-10%), and projects the bootstrap to 200 resamples.
+
     python benchmarks/policies.py [--seeds 1] [--weeks 52] [--batch 600] [--distance rail]
+                                  [--bootstrap 10] [--only-uncertainty]
 """
 
 from __future__ import annotations
@@ -24,6 +29,11 @@ from optimizer.policies import (
     read_policy,
     read_standing_population,
     run_benchmark,
+)
+from optimizer.policies.uncertainty import (
+    bootstrap_effects,
+    capacity_sensitivity,
+    estimated_capacity_ids,
 )
 
 POLICIES = (
@@ -45,6 +55,8 @@ def main() -> None:
     parser.add_argument(
         "--distance", choices=[d.value for d in DistanceKind], default=DistanceKind.GREAT_CIRCLE
     )
+    parser.add_argument("--bootstrap", type=int, default=10, help="resamples to time")
+    parser.add_argument("--only-uncertainty", action="store_true")
     args = parser.parse_args()
 
     regions = read_regions()
@@ -67,6 +79,9 @@ def main() -> None:
         f"Population: {source}; seeds {seeds}; {args.weeks} weeks of {args.batch}; {distance.value}"
     )
 
+    if args.only_uncertainty:
+        _uncertainty(args.bootstrap, policies, population, facilities, distance)
+        return
     run_benchmark(
         policies[:1],
         population,
@@ -143,6 +158,36 @@ def main() -> None:
             f"total distance {total['reference']:,.0f} -> {total['value']:,.0f} km "
             f"({total['relative']:+.1%})."
         )
+    _uncertainty(args.bootstrap, policies, population, facilities, distance)
+
+
+def _uncertainty(resamples, policies, population, facilities, distance) -> None:  # type: ignore[no-untyped-def]
+    """Time the bootstrap and the capacity sensitivity run of the report."""
+    options = BenchmarkSettings(distance=distance).solve_options()
+    started = time.perf_counter()
+    capacity_sensitivity(
+        policies, population, facilities, options, estimated_capacity_ids(DATA_DIR), band=0.1
+    )
+    sensitivity_s = time.perf_counter() - started
+    table, seconds = bootstrap_effects(
+        policies, population, facilities, options, resamples=resamples, seed=0
+    )
+    per = seconds / max(resamples, 1)
+    print()
+    print(
+        f"Capacity sensitivity (3 capacity sets x {len(policies)} policies): {sensitivity_s:.1f} s"
+    )
+    print(
+        f"Bootstrap, {resamples} resamples x {len(policies)} policies: {seconds:.1f} s "
+        f"({per:.2f} s per resample); 200 resamples by that rate: {200 * per / 60:.1f} min"
+    )
+    merger = table[table["policy"] == "merge-medium-maximum"].set_index("metric")
+    home = merger.loc["home_share"]
+    print(
+        f"Merger's own effect on the home share: {100 * home['effect']:+.1f} pp, "
+        f"{resamples}-resample percentile interval {100 * home['effect_low']:+.1f} to "
+        f"{100 * home['effect_high']:+.1f} pp"
+    )
 
 
 if __name__ == "__main__":

@@ -106,8 +106,8 @@ def _forecast(args: argparse.Namespace) -> int:
     for scenario, policy in pairs:
         label = t(
             "summary.label",
-            scenario=scenario.name,
-            policy=policy.name if policy else t("forecast.today"),
+            scenario=scenario.title_in(args.lang),
+            policy=policy.title_in(args.lang) if policy else t("forecast.today"),
         )
         forecast = run_forecast(
             scenario, policy, inputs, years=args.years, seed=args.seed, progress=_progress(label)

@@ -85,9 +85,26 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--time-limit", type=float, default=60.0, help="seconds, for the integer model"
     )
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=0,
+        help="resamples of today's population for percentile intervals (e.g. 200; "
+        "about one steady-state allocation per policy and resample; default none)",
+    )
+    parser.add_argument(
+        "--capacity-band",
+        type=float,
+        default=0.1,
+        help="share by which estimated capacities go down and up in the sensitivity run "
+        "(default 0.1; 0 skips it)",
+    )
     parser.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     parser.add_argument(
-        "--lang", choices=list(LANGUAGES), default="en", help="language of the summary"
+        "--lang",
+        choices=list(LANGUAGES),
+        default="en",
+        help="language of the report and the summary (default en)",
     )
 
 
@@ -106,6 +123,21 @@ def _check_arguments(args: argparse.Namespace) -> None:
         problems.append(
             Problem(
                 "command line", None, "--km-per-day", f"must be positive, got {args.km_per_day}"
+            )
+        )
+    if args.bootstrap < 0:
+        problems.append(
+            Problem(
+                "command line", None, "--bootstrap", f"must be at least 0, got {args.bootstrap}"
+            )
+        )
+    if not 0 <= args.capacity_band < 1:
+        problems.append(
+            Problem(
+                "command line",
+                None,
+                "--capacity-band",
+                f"must be within 0..1 (below 1), got {args.capacity_band}",
             )
         )
     if args.release_share is not None and not 0 <= args.release_share <= 1:
@@ -142,16 +174,50 @@ def _benchmark(args: argparse.Namespace) -> int:
     )
     if on_terminal:
         sys.stderr.write("\n")
-    write_report(result, args.out, figures=not args.no_figures)
+    result = _with_uncertainty(args, result, population, facilities, on_terminal)
+    write_report(result, args.out, figures=not args.no_figures, lang=args.lang)
     sys.stdout.write(summary_text(result, args.lang, args.out / "index.html") + "\n")
     return 0
 
 
+def _with_uncertainty(
+    args: argparse.Namespace,
+    result: Any,
+    population: pd.DataFrame | None,
+    facilities: pd.DataFrame,
+    on_terminal: bool,
+) -> Any:
+    """The result with its bootstrap and capacity sensitivity, when asked and possible (both
+    need today's population)."""
+    import dataclasses
+
+    from optimizer.data import DATA_DIR
+    from optimizer.policies.uncertainty import measure_uncertainty
+
+    if population is None or (args.bootstrap == 0 and args.capacity_band == 0):
+        return result
+    uncertainty = measure_uncertainty(
+        result.policies,
+        result.reference,
+        population,
+        facilities,
+        result.settings.solve_options(),
+        DATA_DIR,
+        resamples=args.bootstrap,
+        band=args.capacity_band,
+        progress=_progress_on_stderr if on_terminal else None,
+    )
+    if on_terminal:
+        sys.stderr.write("\n")
+    return dataclasses.replace(result, uncertainty=uncertainty)
+
+
 def summary_text(result: Any, lang: str, report: Path) -> str:
     """Per mode and policy: the unplaced first, then the home share of placed convicts."""
-    from optimizer.i18n import translator
+    from optimizer.policies.words import report_words
 
-    t = translator("policies", lang)
+    w = report_words(lang, result.regions, result.policies)
+    t = w.t
     summary = result.summary()
     means = summary.set_index(["mode", "policy", "metric"])["mean"]
     lines = []
@@ -163,8 +229,8 @@ def summary_text(result: Any, lang: str, report: Path) -> str:
                 t.plural(
                     "summary.benchmark",
                     unplaced,
-                    policy=policy.name,
-                    mode=mode.value,
+                    policy=w.title(policy.name),
+                    mode=w.mode(mode.value),
                     before=t.number(before),
                     home=t.percent(means[(mode.value, policy.name, "home_share")]),
                     home_before=t.percent(means[(mode.value, result.reference, "home_share")]),

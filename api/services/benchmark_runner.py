@@ -30,6 +30,8 @@ error_log = logging.getLogger("api.errors")
 
 REPORT = "index.md"
 REPORT_HTML = "index.html"
+TRANSLATED_REPORTS = ("ru", "kk")
+"""Languages the report is also written in, as `index.<lang>.html` (English is `index.html`)."""
 
 QUEUED_MESSAGE = "Queued"
 RUNNING_MESSAGE = "Running"
@@ -115,7 +117,9 @@ class BenchmarkRunner:
 
     def _run(self, job_id: uuid.UUID, plan: BenchmarkPlan) -> None:
         from optimizer.policies import run_benchmark
-        from optimizer.policies.report import write_report
+        from optimizer.policies.report import write_pages, write_report
+        from optimizer.policies.truth import unplaced_line
+        from optimizer.policies.words import report_words
 
         try:
             self.update(
@@ -139,8 +143,12 @@ class BenchmarkRunner:
             )
             folder = self.folder / str(job_id)
             write_report(result, folder, figures=False)
+            for lang in TRANSLATED_REPORTS:
+                words = report_words(lang, result.regions, result.policies)
+                write_pages(result, folder, words, stem=f"index.{lang}")
             digest = sha256((folder / REPORT).read_text(encoding="utf-8"))
-            self._finish(job_id, BenchmarkStatus.DONE, FINISHED_MESSAGE, report_digest=digest)
+            message = f"{FINISHED_MESSAGE}; {unplaced_line(result)}"
+            self._finish(job_id, BenchmarkStatus.DONE, message, report_digest=digest)
         except _Stopped:
             self._finish(job_id, BenchmarkStatus.FAILED, STOPPED_MESSAGE)
         except Exception as error:

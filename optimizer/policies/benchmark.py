@@ -12,6 +12,7 @@ from optimizer.domain import DistanceKind, Objective, SolveOptions
 from optimizer.policies.metrics import KM_PER_CARRIAGE_DAY, paired_effects, summarize_over_seeds
 from optimizer.policies.policy import Policy
 from optimizer.policies.runs import Mode, PolicyRun
+from optimizer.policies.uncertainty import Uncertainty
 
 
 class BenchmarkKeywords(TypedDict, total=False):
@@ -112,6 +113,9 @@ class BenchmarkResult:
     current_home_share: float | None = None
     """Share of today's population serving in its home region, when the population file says
     where everyone serves."""
+    uncertainty: Uncertainty | None = None
+    """The bootstrap over today's population and the sensitivity to estimated capacities,
+    when measured (`optimizer.policies.uncertainty`)."""
 
     @property
     def reference(self) -> str:

@@ -16,7 +16,7 @@ report). Every random step is drawn from the run's seed, so one seed reproduces 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +76,10 @@ class Forecast:
     """Per week, occupants moved because their facility closed or lost places."""
     held_beyond: IntArray
     """Per week, occupants beyond capacity who fit in no other facility."""
+    reform: Policy | None = field(default=None, compare=False, repr=False)
+    """The policy forecast under (its titles in each language), None for today's network."""
+    regions: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    """The regions table (names in each language), for the report."""
 
     @property
     def weeks(self) -> int:
@@ -122,6 +126,8 @@ def run_forecast(
     return Forecast(
         scenario=scenario,
         policy=reform.name,
+        reform=policy,
+        regions=inputs.regions,
         seed=seed,
         network=network,
         capacity=capacity,

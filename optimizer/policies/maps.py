@@ -18,6 +18,7 @@ import pandas as pd
 
 from optimizer.policies.rail_routes import RailMap
 from optimizer.policies.runs import PolicyRun
+from optimizer.policies.words import ReportWords
 
 LEVEL_COLOURS = {
     "minimum": "#4daf4a",
@@ -33,25 +34,30 @@ MAP_ASPECT_LAT = 48.0
 SCALE_KM = 500.0
 
 
-def map_figure(
-    run: PolicyRun, regions: pd.DataFrame, rail: RailMap | None = None, title: str | None = None
-) -> Any:
-    """Regions and their names, rail lines, flows along them, facilities by level, legend, scale."""
+def map_figure(run: PolicyRun, regions: pd.DataFrame, rail: RailMap | None, w: ReportWords) -> Any:
+    """Regions and their names, rail lines, flows along them, facilities by level, legend,
+    scale; every word in the language of `w`."""
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(11, 6.5))
-    _draw_geometry(axes, regions)
+    _draw_geometry(axes, w)
     if rail is not None:
         _draw_rail_flows(axes, run, regions, rail)
     open_ = run.facilities["capacity"].to_numpy() > 0
     _draw_facilities(axes, run.facilities, open_)
-    _draw_legend(axes, run.facilities, open_, rail is not None)
-    _draw_scale(axes)
+    _draw_legend(axes, run.facilities, open_, rail is not None, w)
+    _draw_scale(axes, w)
     axes.set_aspect(1 / math.cos(math.radians(MAP_ASPECT_LAT)))
     axes.set_xticks([])
     axes.set_yticks([])
-    name = title or run.policy
-    axes.set_title(f"{name}: placement flows ({run.mode.value}, seed {run.seed})")
+    axes.set_title(
+        w(
+            "figure.map.title",
+            policy=w.title(run.policy),
+            mode=w.mode(run.mode.value),
+            seed=w.number(run.seed),
+        )
+    )
     return figure
 
 
@@ -71,7 +77,7 @@ def placement_flows(run: PolicyRun) -> pd.DataFrame:
     )
 
 
-def _draw_geometry(axes: Any, regions: pd.DataFrame) -> None:
+def _draw_geometry(axes: Any, w: ReportWords) -> None:
     """Region polygons, the country outline, and each region's name at its label point."""
     import optimizer.geometry as geometry
 
@@ -82,10 +88,9 @@ def _draw_geometry(axes: Any, regions: pd.DataFrame) -> None:
     for ring in geometry.country_outline():
         lon, lat = zip(*ring, strict=True)
         axes.plot(lon, lat, color="#444", linewidth=1.2, zorder=1)
-    names = regions.set_index("region")["name"].to_dict()
     for code, point in geometry.region_label_points().items():
         axes.annotate(
-            names.get(code, code),
+            w.regions.get(code, code),
             point,
             ha="center",
             va="center",
@@ -159,26 +164,40 @@ def _draw_facilities(axes: Any, facilities: pd.DataFrame, open_: npt.NDArray[np.
 
 
 def _draw_legend(
-    axes: Any, facilities: pd.DataFrame, open_: npt.NDArray[np.bool_], with_rail: bool
+    axes: Any,
+    facilities: pd.DataFrame,
+    open_: npt.NDArray[np.bool_],
+    with_rail: bool,
+    w: ReportWords,
 ) -> None:
     from matplotlib.lines import Line2D
 
     levels = list(dict.fromkeys(facilities["security_level"][open_]))
     handles = [
-        Line2D([], [], marker="o", linestyle="", color=LEVEL_COLOURS.get(lv, "#000"), label=lv)
+        Line2D(
+            [], [], marker="o", linestyle="", color=LEVEL_COLOURS.get(lv, "#000"), label=w.level(lv)
+        )
         for lv in levels
     ]
     if with_rail:
-        handles.append(Line2D([], [], color="#777", linewidth=0.8, label="rail line"))
-        handles.append(Line2D([], [], color=FLOW_COLOUR, linewidth=4, label="convicts carried"))
+        handles.append(Line2D([], [], color="#777", linewidth=0.8, label=w("figure.map.rail")))
+        handles.append(
+            Line2D([], [], color=FLOW_COLOUR, linewidth=4, label=w("figure.map.carried"))
+        )
     if (~open_).any():
-        handles.append(Line2D([], [], marker="x", linestyle="", color="k", label="closed facility"))
+        handles.append(
+            Line2D([], [], marker="x", linestyle="", color="k", label=w("figure.map.closed"))
+        )
     axes.legend(
-        handles=handles, fontsize=7, loc="upper left", title="facility level", title_fontsize=7
+        handles=handles,
+        fontsize=7,
+        loc="upper left",
+        title=w("figure.map.levels"),
+        title_fontsize=7,
     )
 
 
-def _draw_scale(axes: Any) -> None:
+def _draw_scale(axes: Any, w: ReportWords) -> None:
     """A 500 km bar in the lower right, true at the map's middle latitude."""
     x0, x1 = axes.get_xlim()
     y0, y1 = axes.get_ylim()
@@ -186,7 +205,7 @@ def _draw_scale(axes: Any) -> None:
     left, y = x1 - degrees - 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
     axes.plot([left, left + degrees], [y, y], color="k", linewidth=2.5, zorder=6)
     axes.annotate(
-        f"{SCALE_KM:,.0f} km",
+        w.km(SCALE_KM),
         (left + degrees / 2, y),
         xytext=(0, 4),
         textcoords="offset points",

@@ -17,8 +17,10 @@ import pandas as pd
 from optimizer.data import FACILITY_COLUMNS, records_table, validate_facilities
 from optimizer.domain import InputError, Problem, SecurityLevel
 from optimizer.policies.policy import LEVEL_ORDER, CapacityChange, LevelMerge, Policy
+from optimizer.policies.words import local_texts
 
-_TOP_KEYS = ("name", "title", "description", "close", "merge", "capacity", "add")
+_TRANSLATED_KEYS = ("title_ru", "title_kk", "description_ru", "description_kk")
+_TOP_KEYS = ("name", "title", "description", *_TRANSLATED_KEYS, "close", "merge", "capacity", "add")
 _MERGE_KEYS = ("levels", "label")
 _CAPACITY_KEYS = ("factor", "levels", "facility_ids")
 _FACILITY_KEYS = tuple(column.name for column in FACILITY_COLUMNS)
@@ -70,6 +72,8 @@ def parse_policy(
         problem("name", "is empty; a policy needs a name")
     title = _text(document, "title", name, problem)
     description = _text(document, "description", "", problem)
+    for key in _TRANSLATED_KEYS:
+        _text(document, key, "", problem)
 
     additions = _additions(document.get("add", []), facilities, regions, file, problem)
     known_ids = set(facilities["facility_id"])
@@ -89,6 +93,7 @@ def parse_policy(
         closures=closures,
         capacity_changes=tuple(changes),
         additions=additions,
+        translations=local_texts(document, ("title", "description")),
     )
 
 

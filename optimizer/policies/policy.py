@@ -29,6 +29,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from optimizer.domain import SecurityLevel
+from optimizer.policies.words import in_language
 
 IntArray = npt.NDArray[np.int64]
 
@@ -69,6 +70,15 @@ class Policy:
     capacity_changes: tuple[CapacityChange, ...] = ()
     additions: pd.DataFrame | None = field(default=None, compare=False)
     """Validated facility records to add, or None."""
+    translations: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """The title and description in other languages (`title_ru`, `description_kk`)."""
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang` (the English title where the file gives none)."""
+        return in_language(self.translations, "title", self.title or self.name, lang)
+
+    def description_in(self, lang: str) -> str:
+        return in_language(self.translations, "description", self.description, lang)
 
     def level_map(self) -> dict[str, str]:
         """Original level -> level under this policy, for the merged levels only."""

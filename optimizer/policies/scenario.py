@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+
+from optimizer.policies.words import in_language
 
 WEEKS_PER_YEAR = 365.25 / 7
 """Weeks in a year: sentences and yearly rates convert to weeks through it."""
@@ -139,6 +142,12 @@ class Scenario:
     """Validated records of the facilities `additions` open, or None."""
     policy_path: str | None = None
     """The policy file the scenario reforms the network with, relative to the scenario."""
+    translations: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """The title and description in other languages (`title_ru`, `description_kk`)."""
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang` (the English title where the file gives none)."""
+        return in_language(self.translations, "title", self.title or self.name, lang)
 
     def week_of(self, date: datetime.date) -> int:
         """The forecast week a dated change takes effect in (0 for dates before the start)."""

@@ -27,11 +27,16 @@ from optimizer.policies.scenario import (
     Sentences,
     Trend,
 )
+from optimizer.policies.words import local_texts
 
 _TOP_KEYS = (
     "name",
     "title",
     "description",
+    "title_ru",
+    "title_kk",
+    "description_ru",
+    "description_kk",
     "start",
     "policy",
     "admissions",
@@ -85,12 +90,16 @@ def parse_scenario(
     policy = document.get("policy")
     if policy is not None and not isinstance(policy, str):
         problem("policy", f"must be the path of a policy file, got {policy!r}")
+    title = _text(document, "title", name, problem) or name
+    description = _text(document, "description", "", problem)
+    for key in ("title_ru", "title_kk", "description_ru", "description_kk"):
+        _text(document, key, "", problem)
     if problems or start is None or admissions is None or sentences is None:
         raise InputError(problems)
     return Scenario(
         name=name,
-        title=_text(document, "title", name, problem) or name,
-        description=_text(document, "description", "", problem),
+        title=title,
+        description=description,
         start=start,
         admissions=admissions,
         sentences=sentences,
@@ -100,6 +109,7 @@ def parse_scenario(
         reconstructions=rebuilds,
         added_facilities=added[0] if added is not None else None,
         policy_path=policy if isinstance(policy, str) else None,
+        translations=local_texts(document, ("title", "description")),
     )
 
 

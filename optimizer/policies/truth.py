@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from optimizer.policies.benchmark import BenchmarkResult
-from optimizer.policies.formats import number, percent, signed
 from optimizer.policies.markup import Block, Heading, Paragraph, Table
+from optimizer.policies.words import ReportWords
 
 LOSING_REGION_PP = 1.0
 """A region loses under a policy when its home share falls by more than this many points."""
@@ -55,45 +55,38 @@ def unplaced_breakdown(result: BenchmarkResult) -> pd.DataFrame:
     )
 
 
-def truth_blocks(result: BenchmarkResult) -> list[Block]:
+def truth_blocks(result: BenchmarkResult, w: ReportWords) -> list[Block]:
     """The report's opening: unplaced convicts by policy, then by sex, level and region."""
     overview = unplaced_overview(result)
-    titles = {p.name: p.title for p in result.policies}
-    blocks: list[Block] = [Heading("Who is left without a lawful place")]
+    blocks: list[Block] = [Heading(w("unplaced.heading"))]
     if not overview["unplaced_highest"].gt(0).any():
-        blocks.append(
-            Paragraph(
-                "Every convict finds a place the law allows under every policy, in every mode "
-                "and seed; the distance figures below therefore cover everyone."
-            )
-        )
+        blocks.append(Paragraph(w("truth.none")))
         return blocks
-    blocks.append(
-        Paragraph(
-            "Convicts for whom no facility the law allows has a free place (mean over seeds, "
-            "with the lowest and highest seed). Distance figures further down cover placed "
-            "convicts only; a policy that leaves more convicts unplaced is not an improvement, "
-            "whatever its distances."
-        )
+    blocks.append(Paragraph(w("truth.lead")))
+    shown = overview.assign(
+        mode=[w.mode(m) for m in overview["mode"]],
+        policy=[w.title(p) for p in overview["policy"]],
     )
-    shown = overview.assign(policy=overview["policy"].map(titles))
     for column in ("convicts", "unplaced", "unplaced_lowest", "unplaced_highest"):
-        shown[column] = [number(v) for v in shown[column]]
-    blocks.append(Table(shown))
+        shown[column] = [w.number(v) for v in shown[column]]
+    blocks.append(Table(w.columns(shown)))
     breakdown = unplaced_breakdown(result)
     if len(breakdown):
-        names = result.regions.set_index("region")["name"]
-        top = breakdown.head(20).assign(
-            policy=lambda t: t["policy"].map(titles),
-            home_region=lambda t: [f"{r} {names.get(r, '')}".strip() for r in t["home_region"]],
-            unplaced=lambda t: [number(v, 1) for v in t["unplaced"]],
+        top = breakdown.head(20)
+        top = top.assign(
+            mode=[w.mode(m) for m in top["mode"]],
+            policy=[w.title(p) for p in top["policy"]],
+            sex=[w.sex(x) for x in top["sex"]],
+            security_level=[w.level(lv) for lv in top["security_level"]],
+            home_region=[w.region(r) for r in top["home_region"]],
+            unplaced=[w.number(v, 1) for v in top["unplaced"]],
         )
-        blocks.append(Paragraph("By sex, security level set by the court, and home region:"))
-        blocks.append(Table(top))
+        blocks.append(Paragraph(w("truth.by_group")))
+        blocks.append(Table(w.columns(top)))
     return blocks
 
 
-def today_blocks(result: BenchmarkResult) -> list[Block]:
+def today_blocks(result: BenchmarkResult, w: ReportWords) -> list[Block]:
     """Today's actual placements, the same network re-optimised, and each policy (steady
     state), so that the part of a gain that is the policy's own is stated."""
     today = result.current_home_share
@@ -103,22 +96,25 @@ def today_blocks(result: BenchmarkResult) -> list[Block]:
         return []
     means = steady.set_index("policy")["mean"]
     reference = float(means.get(result.reference, np.nan))
-    rows = [("today: actual placements (population file)", percent(today), "", "")]
+    rows = [(w("today.actual"), w.percent(today), "", "")]
     for policy in result.policies:
         share = float(means.get(policy.name, np.nan))
-        own = "" if policy.name == result.reference else signed(100 * (share - reference), _pp)
-        rows.append((policy.title, percent(share), signed(100 * (share - today), _pp), own))
+        own = (
+            "" if policy.name == result.reference else w.signed(100 * (share - reference), w.points)
+        )
+        rows.append(
+            (w.title(policy.name), w.percent(share), w.signed(100 * (share - today), w.points), own)
+        )
     table = pd.DataFrame(
-        rows,
-        columns=["placement", "home region", "change from today", "policy's own effect"],
+        rows, columns=["placement", "home_share", "change_from_today", "own_effect"]
     )
-    text = (
-        f"Today {percent(today)} serve in their home region. Re-allocating everyone on today's "
-        f"network, with no reform, would give {percent(reference)} "
-        f"({signed(100 * (reference - today), _pp)}): that part of any gain is not a "
-        "policy's. A policy's own effect is its difference from the re-optimised network."
+    text = w(
+        "today.text",
+        today=w.percent(today),
+        reference=w.percent(reference),
+        change=w.signed(100 * (reference - today), w.points),
     )
-    return [Heading("Today, today re-optimised, and each policy"), Paragraph(text), Table(table)]
+    return [Heading(w("today.heading")), Paragraph(text), Table(w.columns(table))]
 
 
 def losing_regions(result: BenchmarkResult) -> pd.DataFrame:
@@ -142,42 +138,39 @@ def losing_regions(result: BenchmarkResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).sort_values("change_pp", kind="stable")
 
 
-def losing_blocks(result: BenchmarkResult) -> list[Block]:
+def losing_blocks(result: BenchmarkResult, w: ReportWords) -> list[Block]:
     """Regions that lose, as prominently as the national gain."""
     table = losing_regions(result)
-    blocks: list[Block] = [Heading("Regions that lose")]
+    blocks: list[Block] = [Heading(w("losing.heading"))]
+    threshold = w.points(LOSING_REGION_PP)
     if table.empty:
-        blocks.append(
-            Paragraph(
-                f"No home region's share placed at home falls by more than "
-                f"{number(LOSING_REGION_PP)} point under any policy."
-            )
-        )
+        blocks.append(Paragraph(w("losing.none", threshold=threshold)))
         return blocks
-    names = result.regions.set_index("region")["name"]
-    titles = {p.name: p.title for p in result.policies}
     shown = pd.DataFrame(
         {
-            "mode": table["mode"],
-            "policy": table["policy"].map(titles),
-            "home region": [f"{r} {names.get(r, '')}".strip() for r in table["region"]],
-            "reference": [percent(v) for v in table["reference"]],
-            "under the policy": [percent(v) for v in table["value"]],
-            "change": [signed(v, _pp) for v in table["change_pp"]],
+            "mode": [w.mode(m) for m in table["mode"]],
+            "policy": [w.title(p) for p in table["policy"]],
+            "home_region": [w.region(r) for r in table["region"]],
+            "reference": [w.percent(v) for v in table["reference"]],
+            "under_policy": [w.percent(v) for v in table["value"]],
+            "change": [w.signed(v, w.points) for v in table["change_pp"]],
         }
     )
+    worst = table.iloc[0]
     blocks.append(
         Paragraph(
-            "Home regions whose share placed at home falls by more than "
-            f"{number(LOSING_REGION_PP)} point against the reference (mean over seeds):"
+            w(
+                "losing.lead",
+                threshold=threshold,
+                region=w.region(str(worst["region"])),
+                policy=w.title(str(worst["policy"])),
+                mode=w.mode(str(worst["mode"])),
+                change=w.signed(float(worst["change_pp"]), w.points),
+            )
         )
     )
-    blocks.append(Table(shown))
+    blocks.append(Table(w.columns(shown)))
     return blocks
-
-
-def _pp(value: float) -> str:
-    return number(value, 1) + " pp"
 
 
 def first_time_sharing(result: BenchmarkResult) -> pd.DataFrame:
@@ -200,24 +193,43 @@ def first_time_sharing(result: BenchmarkResult) -> pd.DataFrame:
     )
 
 
-def sharing_blocks(result: BenchmarkResult) -> list[Block]:
+def sharing_blocks(result: BenchmarkResult, w: ReportWords) -> list[Block]:
     """How many first-time convicts serve beside repeat convicts, per policy."""
     table = first_time_sharing(result)
     if table.empty:
         return []
-    titles = {p.name: p.title for p in result.policies}
     shown = pd.DataFrame(
         {
-            "policy": table["policy"].map(titles),
-            "first-time convicts placed": [number(v) for v in table["first_time_placed"]],
-            "in a facility that also holds repeat convicts (isolated sections)": [
-                number(v) for v in table["sharing"]
-            ],
+            "policy": [w.title(p) for p in table["policy"]],
+            "first_time_placed": [w.number(v) for v in table["first_time_placed"]],
+            "sharing": [w.number(v) for v in table["sharing"]],
         }
     )
-    text = (
-        "First-time and repeat convicts are always held apart: in facilities for one or the "
-        "other, or in the isolated sections of a facility that takes both, which share its "
-        "places. Steady state, mean over seeds:"
+    return [Heading(w("sharing.heading")), Paragraph(w("sharing.text")), Table(w.columns(shown))]
+
+
+def unplaced_line(result: BenchmarkResult, limit: int = 280) -> str:
+    """Who is left without a lawful place, in one line of at most `limit` characters for a
+    job's status: per mode and policy (mean over seeds), or, when that is too long, each
+    policy's worst mode, the most unplaced first."""
+    overview = unplaced_overview(result)
+    modes = [
+        f"{mode}: "
+        + ", ".join(f"{r.policy} {r.unplaced:,.0f}" for r in part.itertuples(index=False))
+        for mode, part in overview.groupby("mode", sort=False)
+    ]
+    line = "without a lawful place (mean over seeds): " + "; ".join(modes)
+    if len(line) <= limit:
+        return line
+    worst = (
+        overview.groupby("policy", sort=False)["unplaced"]
+        .max()
+        .sort_values(ascending=False, kind="stable")
     )
-    return [Heading("First-time and repeat convicts"), Paragraph(text), Table(shown)]
+    line = "without a lawful place (mean over seeds, worst mode): "
+    for shown, (policy, count) in enumerate(worst.items()):
+        item = f"{', ' if shown else ''}{policy} {count:,.0f}"
+        if len(line) + len(item) + len("; more in the report") > limit:
+            return line + "; more in the report"
+        line += item
+    return line

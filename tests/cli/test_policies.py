@@ -52,7 +52,7 @@ def test_cli_writes_a_report_and_rejects_a_bad_policy(
     )
     assert (out / "index.md").is_file() and (out / "metrics.csv").is_file()
     captured = capsys.readouterr()
-    assert "merge (steady-state): 0 convicts without a lawful place (reference 0)" in captured.out
+    assert "merge (steady state): 0 convicts without a lawful place (reference 0)" in captured.out
     assert captured.err == ""  # not a terminal: no progress bar in a pipe or a log
 
     (tmp_path / "bad.toml").write_text(

@@ -19,13 +19,14 @@ from api.console.web import (
     CsrfField,
     PageError,
     check_form,
+    language_of,
     page,
     redirect,
 )
 from api.schemas import BenchmarkCreate, BenchmarkPublic
 from api.schemas.benchmarks import BenchmarkMode
 from api.services import benchmarks
-from api.services.benchmark_runner import REPORT_HTML
+from api.services.benchmark_runner import REPORT_HTML, TRANSLATED_REPORTS
 from api.status import BenchmarkStatus
 from optimizer.domain import InputError
 
@@ -113,7 +114,9 @@ def show_benchmark(request: Request, user: Analyst, job_id: uuid.UUID) -> Respon
     name = (
         "benchmarks/progress.html" if request.headers.get("HX-Request") else "benchmarks/show.html"
     )
-    return page(request, name, {"job": job, "csv_files": CSV_FILES})
+    lang = language_of(request).value
+    report = REPORT_HTML if lang not in TRANSLATED_REPORTS else f"index.{lang}.html"
+    return page(request, name, {"job": job, "csv_files": CSV_FILES, "report_page": report})
 
 
 @router.get("/{job_id}/report/{name}")
@@ -131,6 +134,6 @@ def report_file(request: Request, user: Analyst, job_id: uuid.UUID, name: str) -
     headers = (
         {"Content-Disposition": f'attachment; filename="{name}"'} if name.endswith(".csv") else {}
     )
-    if name == REPORT_HTML:
+    if name.endswith(".html"):
         media = "text/html; charset=utf-8"
     return Response(path.read_bytes(), media_type=media, headers=headers)

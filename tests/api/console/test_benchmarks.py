@@ -48,6 +48,11 @@ def test_a_benchmark_runs_with_progress_and_opens_its_report(
     assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
     assert client.get(f"{path}/report/..%2F..%2Fsecret").status_code == 404
     assert path in client.get("/console/benchmarks").text
+    client.get("/console/language?lang=kk")
+    assert f"{path}/report/index.kk.html" in client.get(path).text, "the report in Kazakh"
+    kazakh = client.get(f"{path}/report/index.kk.html")
+    assert kazakh.status_code == 200 and '<html lang="kk">' in kazakh.text
+    assert "Заңды орынсыз кім қалады" in kazakh.text, "who is left unplaced comes first"
 
 
 def test_a_bad_request_is_answered_with_its_problems(browser: Callable[[Role], TestClient]) -> None:

@@ -11,6 +11,7 @@ from optimizer.policies.truth import (
     first_time_sharing,
     losing_regions,
     unplaced_breakdown,
+    unplaced_line,
     unplaced_overview,
 )
 from tests.helpers import regions_table
@@ -63,3 +64,22 @@ def test_first_time_sharing_counts_placed_first_time_convicts_beside_repeat_ones
     placed = run.facility_of >= 0
     assert table["first_time_placed"].max() > 0
     assert ((history == "first-time") & placed).sum() > 0
+
+
+def test_the_status_line_names_the_unplaced_per_mode_and_policy(
+    merger_benchmark: BenchmarkResult,
+) -> None:
+    line = unplaced_line(merger_benchmark)
+    assert line.startswith("without a lawful place (mean over seeds): steady-state: baseline ")
+    assert "; flow: baseline " in line and "merge-medium-maximum " in line
+
+
+def test_a_long_status_line_keeps_the_most_unplaced_within_its_limit(
+    merger_benchmark: BenchmarkResult,
+) -> None:
+    overview = unplaced_overview(merger_benchmark)
+    most = overview.groupby("policy", sort=False)["unplaced"].max()
+    worst = most.sort_values(ascending=False, kind="stable").index[0]
+    line = unplaced_line(merger_benchmark, limit=90)
+    assert len(line) <= 90 and line.endswith("; more in the report")
+    assert line.startswith("without a lawful place (mean over seeds, worst mode): " + worst)

@@ -178,7 +178,7 @@ def _bounded_levels(
 ) -> None:
     """A level that starts at `start`, changes by the moves in and out each week, and stays
     at most `most` at every week's end."""
-    before: cp_model.LinearExprT = start
+    before: cp_model.IntVar | int = start
     for w in range(weeks):
         level = model.new_int_var(0, max(most, start), "")
         change = cp_model.LinearExpr.weighted_sum(

@@ -79,7 +79,9 @@ def lower_bound(items: MoveItems) -> int:
     if items.seats is None:
         return 1
     leaving = Counter(items.region.tolist())
-    return max(math.ceil(n / max(items.seats.get(r, 0), 1)) for r, n in leaving.items())
+    return max(
+        (math.ceil(n / max(items.seats.get(r, 0), 1)) for r, n in leaving.items()), default=0
+    )
 
 
 def schedule_greedily(items: MoveItems) -> IntArray:

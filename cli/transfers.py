@@ -192,6 +192,10 @@ def _transfers(args: argparse.Namespace) -> int:
 
     regions, facilities, population = _tables(args)
     limits, requests = _limits(args, regions)
+    if args.plan is not None:
+        from optimizer.transfers.manifest import check_plan_folder
+
+        check_plan_folder(args.plan)
     sys.stderr.write(f"Optimising transfers over {len(population):,} convicts...\n")
     result = optimise_transfers(
         population,

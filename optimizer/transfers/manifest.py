@@ -120,10 +120,13 @@ def write_plan(weeks: pd.DataFrame, by_week: dict[int, pd.DataFrame], folder: Pa
     `folder` may be missing, empty, or a plan folder written before (it is replaced); a folder
     holding anything else is refused (InputError), so that nothing of the user's is lost."""
     folder = Path(folder)
-    _check_replaceable(folder)
+    check_plan_folder(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
         write_csv_atomically(weeks, staging / PLAN_SUMMARY)
         for week, table in by_week.items():
             write_csv_atomically(table, staging / manifest_name(week))
@@ -134,7 +137,8 @@ def write_plan(weeks: pd.DataFrame, by_week: dict[int, pd.DataFrame], folder: Pa
     return [folder / PLAN_SUMMARY, *(folder / manifest_name(w) for w in by_week)]
 
 
-def _check_replaceable(folder: Path) -> None:
+def check_plan_folder(folder: Path) -> None:
+    """InputError unless `folder` is missing, empty, or holds only a plan's files."""
     if folder.exists() and not folder.is_dir():
         raise InputError([Problem(str(folder), None, None, "not a folder")])
     if folder.is_dir():

@@ -26,14 +26,24 @@ def campaign(scope: CampaignScope = CampaignScope.EVERYONE):  # type: ignore[no-
     return optimise_transfers(population, facilities, regions_table(), limits=limits), facilities
 
 
+def named_regions():  # type: ignore[no-untyped-def]
+    regions = regions_table()
+    return regions.assign(
+        name_ru=[f"Регион {r}" for r in regions["region"]],
+        name_kk=[f"{r} өңірі" for r in regions["region"]],
+    )
+
+
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
 def test_the_summary_names_weeks_and_reads_in_the_language(lang: str) -> None:
     result, facilities = campaign()
-    text = campaign_text(result, regions_table(), facilities, lang)
+    text = campaign_text(result, named_regions(), facilities, lang)
     weeks = {"en": "Weeks needed: 1", "ru": "Требуется недель: 1", "kk": "Қажетті апталар саны: 1"}
     assert weeks[lang] in text
     names = {"en": "Facility FA", "ru": "Колония FA", "kk": "FA колониясы"}
     assert names[lang] in text
+    regions = {"en": "Astana (city) (KZ-71)", "ru": "Регион KZ-71", "kk": "KZ-71 өңірі"}
+    assert regions[lang] in text
     assert_reads_in(text, lang, re.findall(r"\b(?:F[A-Z]|KZ-\d{2})\b", text))
 
 

@@ -50,6 +50,7 @@ SENTENCES = (
     "not-awaiting-approval",
     "token-not-found",
     "user-not-found",
+    "campaign-week-not-found",
 )
 """The keys of every fixed `detail` sentence; the English catalogue holds the sentences."""
 

@@ -173,7 +173,7 @@ def optimise_transfers(
     moved = int(tables.moved.sum())
     movers = who.priority[facility_of[who.priority] != placed.current[who.priority]]
     plan = phase_campaign(
-        placed, movers, facility_of[movers], limits, max(time_limit_s - solved.wall_s, 1.0)
+        placed, movers, facility_of[movers], limits, max(time_limit_s - solved.wall_s, 0.2)
     )
     check_plan(placed, movers, facility_of[movers], plan.week_of, limits)
     return CampaignResult(

@@ -18,6 +18,7 @@ from optimizer.transfers.domain import (
     Verdict,
 )
 from optimizer.transfers.evaluation import Evaluation
+from optimizer.transfers.phasing import PhasedPlan
 from optimizer.transfers.render import evaluation_document, render_campaign, render_evaluation
 from optimizer.transfers.review import TransferRequest, evaluate_request, review_request
 
@@ -31,6 +32,7 @@ __all__ = [
     "FourEyesError",
     "Ground",
     "Move",
+    "PhasedPlan",
     "Reason",
     "Swap",
     "SwapKind",

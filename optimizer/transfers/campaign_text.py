@@ -95,6 +95,9 @@ def _weeks(result: CampaignResult, t: Translator) -> list[str]:
         lines = [t("campaign.weeks.bound", **fields)]
     else:
         lines = [t("campaign.weeks.exact", **fields)]
+    horizon = result.limits.max_weeks
+    if horizon is not None and plan.weeks > horizon:
+        lines.append(t("campaign.weeks.over-horizon", horizon=t.number(horizon)))
     if plan.unphased:
         lines.append(t("campaign.unphased", count=t.number(plan.unphased)))
     lines += ["", t("campaign.weeks.head")]

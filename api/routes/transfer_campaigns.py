@@ -3,9 +3,10 @@ phased plan and a manifest per week."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import ValidationError
 
 from api.canonical import jsonable
@@ -14,13 +15,14 @@ from api.errors import NotFoundError
 from api.routes import responses
 from api.schemas import TransferCampaignCreate, TransferCampaignPublic, TransferCampaignWeek
 from api.services.campaigns import CampaignAnalysis, analyse_campaign
-from optimizer.domain import InputError, Problem
 from optimizer.transfers.limits import CampaignLimits
 from optimizer.transfers.manifest import manifest_name
 
 router = APIRouter(prefix="/transfer-campaigns", tags=["transfer campaigns"])
 
 WEEK_NOT_FOUND = "Week of the campaign not found"
+MANIFEST_PATTERN = r"^week-[0-9]{2,4}\.csv$"
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,4096}$"
 
 
 @router.post("", responses=responses())
@@ -75,16 +77,20 @@ def analyse_transfer_campaign(
     },
     response_class=Response,
 )
-def read_campaign_manifest(session: SessionDep, user: Analyst, name: str, limits: str) -> Response:
+def read_campaign_manifest(
+    session: SessionDep,
+    user: Analyst,
+    name: Annotated[str, Path(pattern=MANIFEST_PATTERN, description="week-01.csv, ...")],
+    limits: Annotated[str, Query(pattern=TOKEN_PATTERN, description="the week link's token")],
+) -> Response:
     """A week's manifest of the campaign whose limits the `limits` token carries (the link in
     `POST /transfer-campaigns`' weeks): who travels, from and to which facility, the rail route,
-    rail km and km saved. The campaign is computed again under the same limits and audited."""
+    rail km and km saved. The campaign is computed again under the same limits and audited; a
+    token that names no campaign's limits, like a week the plan does not have, is not found."""
     try:
         body = TransferCampaignCreate.from_token(limits)
     except (ValueError, ValidationError):
-        raise InputError(
-            [Problem("request", None, "limits", "not the limits token of a campaign")]
-        ) from None
+        raise NotFoundError(WEEK_NOT_FOUND) from None
     analysis = _analyse(session, user.actor, body)
     weeks = range(1, analysis.result.plan.weeks + 1)
     week = next((w for w in weeks if manifest_name(w) == name), 0)

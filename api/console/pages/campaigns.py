@@ -22,7 +22,6 @@ from api.errors import NotFoundError
 from api.schemas import Language, TransferCampaignCreate
 from api.services.campaigns import CampaignAnalysis, analyse_campaign
 from api.store import Flow
-from optimizer.domain import InputError, Problem
 from optimizer.transfers.limits import CampaignLimits
 from optimizer.transfers.manifest import manifest_name
 
@@ -71,7 +70,7 @@ async def campaign_manifest(request: Request, user: Analyst, name: str, limits: 
     try:
         body = TransferCampaignCreate.from_token(limits)
     except ValueError:
-        raise InputError([Problem("request", None, "limits", "not a campaign's limits")]) from None
+        raise NotFoundError("Week of the campaign not found") from None
     analysis = await run_in_threadpool(_analyse, request, body, user.principal.actor)
     weeks = range(1, analysis.result.plan.weeks + 1)
     week = next((w for w in weeks if manifest_name(w) == name), 0)

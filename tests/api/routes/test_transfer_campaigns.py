@@ -256,11 +256,17 @@ def test_each_week_links_its_manifest_in_the_language_asked(
     )
 
 
-def test_a_bad_manifest_token_is_422(client: TestClient, as_role: Any) -> None:
+def test_a_token_that_names_no_campaign_is_not_found(client: TestClient, as_role: Any) -> None:
     response = client.get(
         "/transfer-campaigns/weeks/week-01.csv",
         params={"limits": "bm90IGpzb24"},
         headers=as_role(Role.ANALYST),
     )
-    assert response.status_code == 422
-    assert [p["column"] for p in response.json()["detail"]] == ["limits"]
+    assert (response.status_code, response.json()["detail"]) == (
+        404,
+        "Week of the campaign not found",
+    )
+    malformed = client.get(
+        "/transfer-campaigns/weeks/plan.csv", params={"limits": "x"}, headers=as_role(Role.ANALYST)
+    )
+    assert malformed.status_code == 422

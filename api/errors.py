@@ -54,6 +54,7 @@ SENTENCES = (
     "consent-needed",
     "nothing-to-appeal",
     "notice-not-found",
+    "campaign-week-not-found",
 )
 """The keys of every fixed `detail` sentence; the English catalogue holds the sentences."""
 

@@ -29,6 +29,7 @@ GROUNDS = (
 """The values of `transfers.Ground`, listed here to keep this module light."""
 
 LANGUAGES = ("en", "ru")
+CAMPAIGN_LANGUAGES = ("en", "ru", "kk")
 
 
 def add_commands(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -> None:
@@ -62,6 +63,12 @@ def add_commands(sub: Any, command: Callable[[str], Callable[[Handler], Handler]
     _limit_arguments(optimise)
     optimise.add_argument("--out", type=Path, help="write the moves as CSV here")
     optimise.add_argument("--json", type=Path, help="write the summary as JSON here")
+    optimise.add_argument(
+        "--plan",
+        type=Path,
+        help="write the phased plan here: weeks.csv and a manifest per week (week-01.csv, ...)",
+    )
+    optimise.add_argument("--lang", choices=CAMPAIGN_LANGUAGES, default="en")
 
     generate = sub.add_parser(
         "generate-population",
@@ -188,10 +195,15 @@ def _transfer(args: argparse.Namespace) -> int:
 
 def _transfers(args: argparse.Namespace) -> int:
     from optimizer.data import write_csv_atomically, write_text_atomically
-    from optimizer.transfers import optimise_transfers, render_campaign
+    from optimizer.transfers import optimise_transfers
+    from optimizer.transfers.campaign_text import campaign_text
 
     regions, facilities, population = _tables(args)
     limits, requests = _limits(args, regions)
+    if args.plan is not None:
+        from optimizer.transfers.manifest import check_plan_folder
+
+        check_plan_folder(args.plan)
     sys.stderr.write(f"Optimising transfers over {len(population):,} convicts...\n")
     result = optimise_transfers(
         population,
@@ -201,14 +213,25 @@ def _transfers(args: argparse.Namespace) -> int:
         limits=limits,
         requests=requests,
     )
+    if args.plan is not None:
+        _write_plan(result, facilities, args.plan, args.lang)
     if args.out is not None:
         write_csv_atomically(result.moves, args.out)
     if args.json is not None:
         write_text_atomically(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), args.json)
-    _say(render_campaign(result))
+    _say(campaign_text(result, regions, facilities, args.lang))
     if args.out is not None:
         _say(f"Moves written to {args.out}.")
+    if args.plan is not None:
+        _say(f"Plan written to {args.plan}: weeks.csv and {result.plan.weeks} weekly manifests.")
     return 0
+
+
+def _write_plan(result: Any, facilities: Any, folder: Path, lang: str) -> None:
+    from optimizer.transfers.manifest import RailRoutes, manifests, write_plan
+
+    by_week = manifests(result.moves, facilities, RailRoutes.read(), lang)
+    write_plan(result.weeks, by_week, folder)
 
 
 def _generate_population(args: argparse.Namespace) -> int:

@@ -54,6 +54,7 @@ def form_fields(
 def _kind(annotation: Any) -> tuple[str, tuple[str, ...], str]:
     options = [a for a in getattr(annotation, "__args__", (annotation,)) if a is not type(None)]
     kind = options[0] if len(options) == 1 else str
+    kind = getattr(kind, "__origin__", kind) if hasattr(kind, "__metadata__") else kind
     if isinstance(kind, type) and issubclass(kind, Enum):
         return "choice", tuple(str(m.value) for m in kind), "1"
     if kind is bool:
@@ -83,6 +84,14 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _number(text: str) -> int | str:
+    """A whole number box's answer as a number (strict schemas refuse digits as text)."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def read_form(
     model: type[BaseModel], form: dict[str, str], fields: list[FormField], fixed: dict[str, Any]
 ) -> tuple[BaseModel | None, list[str]]:
@@ -94,7 +103,8 @@ def read_form(
         if field.kind == "check":
             answers[field.name] = given == "true"
         elif given.strip():
-            answers[field.name] = given.strip()
+            whole = field.kind == "number" and field.step == "1"
+            answers[field.name] = _number(given.strip()) if whole else given.strip()
     try:
         return model.model_validate(answers), []
     except ValidationError as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import uuid
 from collections.abc import Sequence
@@ -348,9 +350,36 @@ class TransferCampaignCreate(RequestModel):
         le=4,
         description="solver time; a what-if over everyone may end unproven (`optimal` false)",
     )
+    lang: Language = Field(
+        default=Language.EN, description="the language of `text` and of the manifests' names"
+    )
     include_moves: StrictBool = False
     moves_offset: Count = Field(default=0, ge=0, le=2**31 - 1)
     moves_limit: Count = Field(default=1000, ge=1, le=10_000)
+
+    def token(self) -> str:
+        """The campaign's limits as a URL-safe token: a manifest link recomputes the same plan."""
+        limits = self.model_dump_json(exclude={"include_moves", "moves_offset", "moves_limit"})
+        return base64.urlsafe_b64encode(limits.encode()).decode().rstrip("=")
+
+    @classmethod
+    def from_token(cls, token: str) -> TransferCampaignCreate:
+        """The limits a `token` carries; ValueError when it is not one of ours."""
+        try:
+            text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise ValueError("not a campaign token") from None
+        return cls.model_validate_json(text)
+
+
+class TransferCampaignWeek(BaseModel):
+    """One week of the phased plan and the link to its manifest (CSV)."""
+
+    week: int
+    moves: int
+    newly_home: int
+    km_saved: float
+    manifest: str = Field(description="GET it for the week's manifest as CSV")
 
 
 class TransferCampaignPublic(BaseModel):
@@ -361,6 +390,9 @@ class TransferCampaignPublic(BaseModel):
         "home region"
     )
     text: str
+    weeks_needed: int = Field(description="weeks of escort seats the phased plan needs")
+    weeks_proven_minimal: bool
+    weeks: list[TransferCampaignWeek]
     moves_total: int
     moves: list[dict[str, Any]] | None = Field(
         description="the requested page of moves, in population order; null unless asked"

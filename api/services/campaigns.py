@@ -7,6 +7,8 @@ decided), in order of the date received; an analyst may widen it to everyone for
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +21,9 @@ from api.status import TransferStatus
 from api.tables import TransferRequestRow
 from optimizer.domain import DistanceKind
 from optimizer.transfers import CampaignResult, optimise_transfers
+from optimizer.transfers.campaign_text import campaign_text
 from optimizer.transfers.limits import CampaignLimits, read_escort_seats
+from optimizer.transfers.manifest import RailRoutes, manifests
 
 OPEN = (
     TransferStatus.EVALUATED.value,
@@ -47,6 +51,30 @@ def open_requests(*, session: Session) -> pd.DataFrame:
     return table.drop_duplicates("convict_id").reset_index(drop=True)
 
 
+@dataclass(frozen=True, eq=False)
+class CampaignAnalysis:
+    """A campaign with the tables it was computed on, to tell it and to list its manifests."""
+
+    result: CampaignResult
+    regions: pd.DataFrame
+    facilities: pd.DataFrame
+
+    def text(self, lang: str = "en") -> str:
+        return campaign_text(self.result, self.regions, self.facilities, lang)
+
+    def manifest(self, week: int, lang: str = "en") -> pd.DataFrame | None:
+        """The week's manifest (names in `lang`), None for a week the plan does not have."""
+        if not 1 <= week <= self.result.plan.weeks:
+            return None
+        by_week = manifests(
+            self.result.moves[self.result.moves["week"] == week],
+            self.facilities,
+            RailRoutes.read(),
+            lang,
+        )
+        return by_week.get(week)
+
+
 def analyse_campaign(
     *,
     session: Session,
@@ -54,7 +82,7 @@ def analyse_campaign(
     actor: str,
     limits: CampaignLimits | None = None,
     time_limit_s: float = 600.0,
-) -> CampaignResult:
+) -> CampaignAnalysis:
     """The best transfer campaign over the current population: advice, so nothing changes but
     the audit log, which records the analysis, its limits and a digest of its moves. The
     escort seats are the bundled table's unless `limits` brings its own."""
@@ -98,7 +126,8 @@ def analyse_campaign(
                 "home_before": result.home_before,
                 "home_after": result.home_after,
                 "km_saved": result.km_saved,
+                "weeks_needed": result.plan.weeks,
                 "moves_digest": sha256(moves),
             },
         )
-    return result
+    return CampaignAnalysis(result, tables.regions, tables.facilities)

@@ -33,6 +33,7 @@ from optimizer.transfers.notices import (
     build_notice,
     notice_kinds,
 )
+from optimizer.transfers.phasing import PhasedPlan
 from optimizer.transfers.render import evaluation_document, render_campaign, render_evaluation
 from optimizer.transfers.review import TransferRequest, evaluate_request, review_request
 
@@ -54,6 +55,7 @@ __all__ = [
     "Move",
     "Notice",
     "NoticeKind",
+    "PhasedPlan",
     "Reason",
     "Swap",
     "SwapKind",

@@ -25,6 +25,7 @@ from optimizer.transfers.campaign_model import (
 )
 from optimizer.transfers.candidates import candidates
 from optimizer.transfers.limits import CampaignLimits, CampaignScope
+from optimizer.transfers.phasing import PhasedPlan, phase_campaign, week_table
 from optimizer.transfers.placed import (
     BoolArray,
     IntArray,
@@ -32,7 +33,12 @@ from optimizer.transfers.placed import (
     RowArray,
     as_distance_source,
 )
-from optimizer.transfers.summary import campaign_tables, check_campaign, check_limits
+from optimizer.transfers.summary import (
+    campaign_tables,
+    check_campaign,
+    check_limits,
+    check_plan,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +76,13 @@ class CampaignResult:
     method: str
     optimal: bool
     solve_s: float
+    plan: PhasedPlan
+    """The moves spread over weeks within the escort seats; `moves` has each one's week."""
+
+    @property
+    def weeks(self) -> pd.DataFrame:
+        """Per week: moves, newly home, km saved, and the moves leaving each region."""
+        return week_table(self.moves)
 
     @property
     def km_saved(self) -> float:
@@ -107,6 +120,12 @@ class CampaignResult:
             "objective": list(STAGES),
             "method": self.method,
             "optimal": self.optimal,
+            "weeks_needed": self.plan.weeks,
+            "weeks_lower_bound": self.plan.lower_bound,
+            "weeks_proven_minimal": self.plan.proven_minimal,
+            "phasing_method": self.plan.method,
+            "unphased": self.plan.unphased,
+            "weeks": _records(self.weeks),
             "by_region": _records(self.by_region),
         }
         if include_moves:
@@ -152,6 +171,11 @@ def optimise_transfers(
     check_limits(placed, facility_of, before - after, limits)
     tables = campaign_tables(placed, regions, facility_of, before, after, who.priority)
     moved = int(tables.moved.sum())
+    movers = who.priority[facility_of[who.priority] != placed.current[who.priority]]
+    plan = phase_campaign(
+        placed, movers, facility_of[movers], limits, max(time_limit_s - solved.wall_s, 0.2)
+    )
+    check_plan(placed, movers, facility_of[movers], plan.week_of, limits)
     return CampaignResult(
         convicts=len(population),
         movable=int(who.movable.sum()),
@@ -165,12 +189,13 @@ def optimise_transfers(
         into_free_places=tables.grown,
         into_freed_places=moved - tables.grown,
         by_region=tables.by_region,
-        moves=tables.moves,
+        moves=tables.moves.assign(week=plan.week_of),
         facility_of=facility_of,
         limits=limits,
         method="integer-model",
         optimal=solved.optimal,
         solve_s=round(solved.wall_s, 3),
+        plan=plan,
     )
 
 

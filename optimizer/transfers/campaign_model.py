@@ -50,16 +50,18 @@ def campaign_arcs(
     movers: BoolArray,
     limits: CampaignLimits,
 ) -> CampaignArcs:
-    """Arcs of movable groups to lawful facilities that save at least the minimum distance."""
+    """Arcs of movable groups to lawful facilities that save at least the minimum distance,
+    out of regions whose escort trains have seats."""
     n_groups = len(groups)
     current = groups["current"].to_numpy(np.intp)
     stay = metres[np.arange(n_groups), current]
     saved = stay[:, None] - metres
     arc = placed.allowed[groups["class"].to_numpy(np.intp)] & (saved >= limits.min_saved_m)
-    arc &= movers[:, None]
+    region = placed.facilities["region"].to_numpy()
+    escorted = np.array([limits.escorts_from(str(r)) for r in region], dtype=bool)
+    arc &= (movers & escorted[current])[:, None]
     arc[np.arange(n_groups), current] = False
     group, facility = np.nonzero(arc)
-    region = placed.facilities["region"].to_numpy()
     home = groups["home_region"].to_numpy()[group]
     gain = (home == region[facility]).astype(np.int64) - (home == region[current[group]]).astype(
         np.int64

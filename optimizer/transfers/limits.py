@@ -34,7 +34,8 @@ class CampaignLimits:
 
     min_saved_km: float = DEFAULT_MIN_SAVED_KM
     escort_seats: Mapping[str, int] = field(default_factory=dict)
-    """Weekly places on escort trains leaving each region; a region not listed has none."""
+    """Weekly places on escort trains leaving each region; a region not listed has none, and
+    nobody leaves a region without seats. Empty: seats are not limited (one week carries all)."""
     max_moves: int | None = None
     max_weeks: int | None = None
     """When set, the campaign fits in this many weeks of escort seats."""
@@ -63,6 +64,10 @@ class CampaignLimits:
 
     def seats(self, region: str) -> int:
         return int(self.escort_seats.get(region, 0))
+
+    def escorts_from(self, region: str) -> bool:
+        """Whether convicts can leave `region` at all: seats not limited (no table), or some."""
+        return not self.escort_seats or self.seats(region) > 0
 
 
 def read_escort_seats(path: Path | None, regions: pd.DataFrame) -> dict[str, int]:

@@ -96,13 +96,17 @@ def _limited_pairs(
     limits: CampaignLimits | None,
     movable: list[bool] | None,
 ) -> list[tuple[int, int]]:
-    """The pairs of `_pairs` that a movable convict's move saving at least the minimum keeps."""
+    """The pairs of `_pairs` that a movable convict's move saving at least the minimum, out of
+    a region with escort seats, keeps."""
     min_saved = 1 if limits is None else limits.min_saved_m
     movers = movable if movable is not None else [True] * len(population)
+    region = facilities["region"].tolist()
+    leaves = [limits is None or limits.escorts_from(region[c]) for c in current]
     return [
         (i, j)
         for i, j in _pairs(population, facilities, metres, current)
-        if j == current[i] or (movers[i] and metres[i, current[i]] - metres[i, j] >= min_saved)
+        if j == current[i]
+        or (movers[i] and leaves[i] and metres[i, current[i]] - metres[i, j] >= min_saved)
     ]
 
 

@@ -63,6 +63,9 @@ def check_limits(
         raise SolverError("a move saves less than the minimum distance")
     if limits.max_moves is not None and moved.sum() > limits.max_moves:
         raise SolverError("the campaign makes more moves than the cap")
+    leaving = placed.facilities["region"].to_numpy()[placed.current[moved]]
+    if not all(limits.escorts_from(str(r)) for r in set(leaving)):
+        raise SolverError("a move leaves a region whose escort trains have no seats")
     pairs = set(zip(placed.current[moved].tolist(), facility_of[moved].tolist(), strict=True))
     if any((b, a) in pairs for a, b in pairs):
         raise SolverError("two facilities exchange convicts in both directions")
@@ -152,3 +155,29 @@ def _by_region(regions: pd.DataFrame, per_convict: pd.DataFrame) -> pd.DataFrame
     )
     by_region["km_saved"] = by_region["km_saved"].round(1)
     return by_region
+
+
+def check_plan(
+    placed: Placed, movers: RowArray, to: RowArray, week_of: IntArray, limits: CampaignLimits
+) -> None:
+    """Raise SolverError unless every week's moves fit the escort seats leaving each region
+    and every week ends lawful: each facility within its limit, no co-defendants newly
+    together."""
+    region = placed.facilities["region"].to_numpy()[placed.current[movers]]
+    limit = np.maximum(placed.capacity, placed.count)
+    case = placed.shared_cases().to_numpy()
+    in_case = case != ""
+    together_now = pd.DataFrame({"c": case[in_case], "f": placed.current[in_case]}).duplicated()
+    where = placed.current.copy()
+    for week in range(1, int(week_of.max(initial=0)) + 1):
+        this = week_of == week
+        if limits.escort_seats:
+            for r, leaving in zip(*np.unique(region[this], return_counts=True), strict=True):
+                if leaving > limits.seats(str(r)):
+                    raise SolverError(f"week {week} takes more escort seats from {r} than it has")
+        where[movers[this]] = to[this]
+        if (np.bincount(where, minlength=len(limit)) > limit).any():
+            raise SolverError(f"a facility ends week {week} above its capacity")
+        together = pd.DataFrame({"c": case[in_case], "f": where[in_case]}).duplicated()
+        if together.sum() > together_now.sum():
+            raise SolverError(f"week {week} ends with co-defendants in one facility")

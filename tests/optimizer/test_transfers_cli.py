@@ -97,7 +97,7 @@ def test_optimise_writes_moves_and_summary(
     out, summary = folder / "moves.csv", folder / "summary.json"
     argv = ["transfers", "optimise", *tables(folder), "--everyone"]
     assert main([*argv, "--out", str(out), "--json", str(summary)]) == 0
-    assert "In their home region: 0 now, 0 after (+0)." in capsys.readouterr().out
+    assert "In their home region: 0 now, 0 after (0)." in capsys.readouterr().out
     assert pd.read_csv(out).empty
     data = json.loads(summary.read_text(encoding="utf-8"))
     assert (data["moved"], data["what_if"], data["optimal"]) == (0, True, True)

@@ -1,5 +1,6 @@
 """The analyst's transfer campaign: a form over the JSON API's request schema, the campaign's
-figures, map and moves in the page, and the moves as CSV.
+figures, its phased plan (weeks needed, a row and a manifest per week), map and moves in the
+page, and the moves as CSV.
 
 A campaign is advice and is not stored: each analysis (the page or its CSV) is computed by the
 same service function as `POST /transfer-campaigns` and audited by it.
@@ -8,6 +9,7 @@ same service function as `POST /transfer-campaigns` and audited by it.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -16,17 +18,20 @@ from api import store
 from api.console.forms import form_fields, read_form
 from api.console.maps import run_map
 from api.console.web import PREFIX, Analyst, ConsoleRoute, check_form, language_of, page
-from api.schemas import TransferCampaignCreate
-from api.services.campaigns import analyse_campaign
+from api.errors import NotFoundError
+from api.schemas import Language, TransferCampaignCreate
+from api.services.campaigns import CampaignAnalysis, analyse_campaign
 from api.store import Flow
-from optimizer.transfers import CampaignResult, render_campaign
+from optimizer.transfers.limits import CampaignLimits
+from optimizer.transfers.manifest import manifest_name
 
 router = APIRouter(
     prefix=f"{PREFIX}/transfer-campaigns", route_class=ConsoleRoute, include_in_schema=False
 )
 
-PAGING = frozenset({"include_moves", "moves_offset", "moves_limit"})
-"""The API's paging of moves: the page shows the first moves and the CSV has them all."""
+PAGING = frozenset({"include_moves", "moves_offset", "moves_limit", "lang"})
+"""The API's paging of moves (the page shows the first moves and the CSV has them all) and its
+language (the console's own is the reader's)."""
 MOVES_SHOWN = 100
 
 
@@ -47,23 +52,59 @@ async def submit_campaign(request: Request, user: Analyst) -> Response:
         context = {"fields": fields, "problems": problems}
         return page(request, "transfers/campaign.html", context, 422)
     assert isinstance(body, TransferCampaignCreate)
-    result = await run_in_threadpool(_analyse, request, body, user.principal.actor)
+    body = body.model_copy(update={"lang": Language(language_of(request).value)})
+    analysis = await run_in_threadpool(_analyse, request, body, user.principal.actor)
     if form.get("format") == "csv":
         return Response(
-            result.moves.to_csv(index=False),
+            analysis.result.moves.to_csv(index=False),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="transfer-campaign.csv"'},
         )
-    context = await run_in_threadpool(_result_context, request, result)
+    context = await run_in_threadpool(_result_context, request, analysis, body)
     return page(request, "transfers/campaign.html", {"fields": fields, "form": form, **context})
 
 
-def _analyse(request: Request, body: TransferCampaignCreate, actor: str) -> CampaignResult:
+@router.get("/weeks/{name}")
+async def campaign_manifest(request: Request, user: Analyst, name: str, limits: str) -> Response:
+    """A week's manifest as CSV, the campaign computed again under the token's limits."""
+    try:
+        body = TransferCampaignCreate.from_token(limits)
+    except ValueError:
+        raise NotFoundError("Week of the campaign not found") from None
+    analysis = await run_in_threadpool(_analyse, request, body, user.principal.actor)
+    weeks = range(1, analysis.result.plan.weeks + 1)
+    week = next((w for w in weeks if manifest_name(w) == name), 0)
+    manifest = await run_in_threadpool(analysis.manifest, week, body.lang.value)
+    if manifest is None:
+        raise NotFoundError("Week of the campaign not found")
+    return Response(
+        manifest.to_csv(index=False, lineterminator="\n"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _analyse(request: Request, body: TransferCampaignCreate, actor: str) -> CampaignAnalysis:
+    limits = CampaignLimits(
+        min_saved_km=body.min_saved_km,
+        max_moves=body.max_moves,
+        max_weeks=body.max_weeks,
+        scope=body.scope,
+    )
     with request.app.state.store.sessions() as session:
-        return analyse_campaign(session=session, distance=body.distance, actor=actor)
+        return analyse_campaign(
+            session=session,
+            distance=body.distance,
+            actor=actor,
+            limits=limits,
+            time_limit_s=body.time_limit_s,
+        )
 
 
-def _result_context(request: Request, result: CampaignResult) -> dict[str, Any]:
+def _result_context(
+    request: Request, analysis: CampaignAnalysis, body: TransferCampaignCreate
+) -> dict[str, Any]:
+    result = analysis.result
     with request.app.state.store.sessions() as session:
         regions = store.list_regions(session=session)
         facilities = store.list_facilities(session=session, region=None, security_level=None)
@@ -79,7 +120,16 @@ def _result_context(request: Request, result: CampaignResult) -> dict[str, Any]:
         "result": result,
         "by_region": result.by_region.to_dict(orient="records"),
         "moves": result.moves.head(MOVES_SHOWN).to_dict(orient="records"),
-        "text": render_campaign(result),
+        "text": analysis.text(body.lang.value),
+        "text_lang": body.lang.value,
+        "weeks": [
+            {
+                **w,
+                "manifest": f"{PREFIX}/transfer-campaigns/weeks/{manifest_name(int(w['week']))}?"
+                + urlencode({"limits": body.token()}),
+            }
+            for w in result.weeks.to_dict(orient="records")
+        ],
         "map": run_map(regions, facilities, flows, language_of(request)),
         "region_names": {r.region: r.name for r in regions},
     }

@@ -4,6 +4,7 @@ in the page with its map and moves, the moves as CSV, each analysis audited."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -88,3 +89,23 @@ def test_a_form_without_its_token_is_refused(browser: Callable[[Role], TestClien
     analyst = browser(Role.ANALYST)
     answer = analyst.post("/console/transfer-campaigns", data={"distance": "rail"})
     assert answer.status_code == 403
+
+
+def test_the_page_shows_the_phased_plan_and_links_each_weeks_manifest(
+    browser: Callable[[Role], TestClient],
+) -> None:
+    """A what-if of the 20 best long moves: weeks needed, a row per week, manifests by link."""
+    analyst = browser(Role.ANALYST)
+    page = analyse(analyst, scope="everyone", min_saved_km="1500", max_moves="20")
+    assert page.status_code == 200, page.text  # type: ignore[attr-defined]
+    text = page.text  # type: ignore[attr-defined]
+    plan = text.split('id="campaign-weeks"')[1].split("</section>")[0]
+    assert "Weeks needed" in plan
+    links = re.findall(r'href="(/console/transfer-campaigns/weeks/week-\d+\.csv\?[^"]+)"', plan)
+    assert links and plan.count('<tr><th scope="row">') == len(links)
+    rows = 0
+    for link in links:
+        answer = analyst.get(link.replace("&amp;", "&"))
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+        rows += len(pd.read_csv(io.StringIO(answer.text)))
+    assert rows == 20

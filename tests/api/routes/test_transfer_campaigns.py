@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 from typing import Any
 
@@ -21,9 +22,10 @@ from optimizer.transfers import (
     evaluate_request,
     evaluation_document,
     optimise_transfers,
-    render_campaign,
 )
+from optimizer.transfers.campaign_text import campaign_text
 from optimizer.transfers.limits import CampaignLimits, read_escort_seats
+from optimizer.transfers.manifest import MANIFEST_COLUMNS
 
 ASKING = slice(3, None, 997)
 """The convicts of the bundled population who ask for a transfer home in these tests."""
@@ -101,7 +103,11 @@ def test_the_campaign_is_the_engines_and_changes_nothing(
     body = response.json()
     assert body["summary"] == plain(canonical.jsonable(engine_campaign.as_dict()))
     assert body["summary"]["moved"] > 0
-    assert body["text"] == render_campaign(engine_campaign)
+    regions = read_regions()
+    facilities = read_facilities(None, regions)
+    assert body["text"] == campaign_text(engine_campaign, regions, facilities)
+    assert body["weeks_needed"] == engine_campaign.plan.weeks >= 1
+    assert sum(w["moves"] for w in body["weeks"]) == engine_campaign.moved
     assert (body["moves_total"], body["moves"]) == (engine_campaign.moved, None)
     assert state(app, client, as_role) == before
 
@@ -223,3 +229,44 @@ def test_everyone_is_a_what_if_and_says_so(client: TestClient, as_role: Any) -> 
 def test_without_requests_nobody_moves(client: TestClient, as_role: Any) -> None:
     body = campaign(client, as_role(Role.ANALYST)).json()
     assert (body["summary"]["movable"], body["summary"]["moved"]) == (0, 0)
+
+
+def test_each_week_links_its_manifest_in_the_language_asked(
+    client: TestClient, as_role: Any, engine_campaign: CampaignResult, asked: None
+) -> None:
+    headers = as_role(Role.ANALYST)
+    body = campaign(client, headers, lang="ru", max_weeks=8).json()
+    assert body["weeks_proven_minimal"] and body["weeks"]
+    assert "Требуется недель" in body["text"]
+    total = 0
+    for week in body["weeks"]:
+        response = client.get(week["manifest"], headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("text/csv")
+        rows = pd.read_csv(io.StringIO(response.text))
+        assert list(rows.columns) == list(MANIFEST_COLUMNS)
+        assert len(rows) == week["moves"] and (rows["week"] == week["week"]).all()
+        total += len(rows)
+    assert total == body["summary"]["moved"]
+    missing = body["weeks"][0]["manifest"].replace("week-01.csv", "week-99.csv")
+    response = client.get(missing, headers=headers)
+    assert (response.status_code, response.json()["detail"]) == (
+        404,
+        "Week of the campaign not found",
+    )
+
+
+def test_a_token_that_names_no_campaign_is_not_found(client: TestClient, as_role: Any) -> None:
+    response = client.get(
+        "/transfer-campaigns/weeks/week-01.csv",
+        params={"limits": "bm90IGpzb24"},
+        headers=as_role(Role.ANALYST),
+    )
+    assert (response.status_code, response.json()["detail"]) == (
+        404,
+        "Week of the campaign not found",
+    )
+    malformed = client.get(
+        "/transfer-campaigns/weeks/plan.csv", params={"limits": "x"}, headers=as_role(Role.ANALYST)
+    )
+    assert malformed.status_code == 422

@@ -235,3 +235,17 @@ def test_the_campaign_text_and_json_agree() -> None:
     assert data["km_saved"] == result.km_saved and "moves" not in result.as_dict()
     assert data["what_if"] and data["limits"]["one_way_pairs"]
     assert render_campaign(result).startswith("Transfer campaign over 2 convicts (optimal, ")
+
+
+def test_nobody_leaves_a_region_whose_escort_trains_have_no_seats() -> None:
+    """With a seats table, Astana (not listed) sends nobody: A stays, B still goes to Karaganda;
+    without a table, seats are not limited."""
+    population, facilities = exchange_world()
+    seats = CampaignLimits(min_saved_km=0, scope=CampaignScope.EVERYONE, escort_seats={"KZ-79": 5})
+    result = optimise_transfers(population, facilities, regions_table(), limits=seats)
+    assert result.moves["convict_id"].tolist() == ["B"]
+    assert (result.plan.weeks, result.plan.lower_bound) == (1, 1)
+    reference = optimise_transfers_reference(population, facilities, limits=seats)
+    assert reference.facility_of == result.facility_of.tolist()
+    unlimited = optimise_transfers(population, facilities, regions_table(), limits=WHAT_IF)
+    assert unlimited.moved == 2 and unlimited.plan.weeks == 1

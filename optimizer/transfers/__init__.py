@@ -34,7 +34,7 @@ from optimizer.transfers.notices import (
     notice_kinds,
 )
 from optimizer.transfers.phasing import PhasedPlan
-from optimizer.transfers.render import evaluation_document, render_campaign, render_evaluation
+from optimizer.transfers.render import evaluation_document, render_evaluation
 from optimizer.transfers.review import TransferRequest, evaluate_request, review_request
 
 __all__ = [
@@ -71,7 +71,6 @@ __all__ = [
     "notice_kinds",
     "optimise_transfers",
     "record_decision",
-    "render_campaign",
     "render_evaluation",
     "review_request",
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from optimizer.explain.messages import LANGUAGES
-from optimizer.transfers.campaign import CampaignResult
 from optimizer.transfers.domain import REASON_RULE, FacilityOption, Reason, Verdict
 from optimizer.transfers.evaluation import Evaluation
 from optimizer.transfers.messages import (
@@ -269,29 +268,6 @@ def _reason_text(e: Evaluation, reason: Reason, target: str, lang: str) -> str:
             "distance_km": nearest.distance_km,
         }
     return transfer_message(reason.value, lang, **fields)
-
-
-def render_campaign(result: CampaignResult) -> str:
-    """A campaign in words: how many move, who ends at home, km saved, and per home region."""
-    mean = result.km_saved / result.moved if result.moved else 0.0
-    lines = [
-        f"Transfer campaign over {result.convicts:,} convicts "
-        f"({'optimal' if result.optimal else 'not proven optimal'}, {result.method}): "
-        f"{result.moved:,} move strictly closer to home, nobody farther, no facility over "
-        "capacity.",
-        f"In their home region: {result.home_before:,} now, {result.home_after:,} after "
-        f"({result.home_after - result.home_before:+,}).",
-        f"Distance from home: {result.total_km_before:,.0f} km in all now, "
-        f"{result.total_km_after:,.0f} km "
-        f"after; {result.km_saved:,.0f} km saved ({mean:,.0f} km per move).",
-        f"Moves into free places: {result.into_free_places:,}; "
-        "into places freed by others moving "
-        f"out: {result.into_freed_places:,}.",
-        "",
-        "By home region:",
-        result.by_region.to_string(index=False),
-    ]
-    return "\n".join(lines)
 
 
 def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:

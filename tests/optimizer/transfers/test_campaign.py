@@ -12,7 +12,8 @@ import pytest
 from optimizer.data import read_facilities, read_regions
 from optimizer.domain import InputError
 from optimizer.rules import convict_classes, eligibility
-from optimizer.transfers import evaluate_request, optimise_transfers, render_campaign
+from optimizer.transfers import evaluate_request, optimise_transfers
+from optimizer.transfers.campaign_text import campaign_text
 from optimizer.transfers.limits import CampaignLimits, CampaignScope
 from optimizer.transfers.reference import optimise_transfers_reference
 from tests.helpers import convict, facility, regions_table
@@ -234,7 +235,9 @@ def test_the_campaign_text_and_json_agree() -> None:
     assert [m["convict_id"] for m in data["moves"]] == ["A", "B"]
     assert data["km_saved"] == result.km_saved and "moves" not in result.as_dict()
     assert data["what_if"] and data["limits"]["one_way_pairs"]
-    assert render_campaign(result).startswith("Transfer campaign over 2 convicts (optimal, ")
+    assert campaign_text(result, regions_table(), facilities).startswith(
+        "Transfer campaign over today's population of 2 convicts (optimal)."
+    )
 
 
 def test_nobody_leaves_a_region_whose_escort_trains_have_no_seats() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from optimizer.transfers import Ground, optimise_transfers
+from optimizer.transfers.campaign_text import campaign_text
 from optimizer.transfers.limits import CampaignLimits, CampaignScope
 from optimizer.transfers.messages import transfer_message
-from optimizer.transfers.render import render_campaign, render_evaluation
+from optimizer.transfers.render import render_evaluation
 from tests.helpers import convict, facility, regions_table
 from tests.optimizer.transfers.worlds import full, review, world
 
@@ -61,8 +62,10 @@ def test_the_campaign_text_sums_up_moves_home_and_km_per_region() -> None:
     )
     everyone = CampaignLimits(scope=CampaignScope.EVERYONE)
     result = optimise_transfers(population, facilities, regions_table(), limits=everyone)
-    lines = render_campaign(result).split("\n")
-    assert lines[1] == "In their home region: 0 now, 1 after (+1)."
-    assert lines[3] == "Moves into free places: 1; into places freed by others moving out: 1."
-    assert lines[5] == "By home region:"
-    assert render_campaign(result) == render_campaign(result)
+    text = campaign_text(result, regions_table(), facilities)
+    lines = text.split("\n")
+    assert lines[5] == "In their home region: 0 now, 1 after (+1)."
+    assert lines[7] == "Into places free today: 1; into places freed by others moving out: 1."
+    assert "By home region, where someone moves:" in lines
+    assert lines[-1] == "Shymkent (city) (KZ-79): in the home region 0 → 1, moves 1, 997 km saved."
+    assert text == campaign_text(result, regions_table(), facilities)

@@ -32,6 +32,10 @@ def unplaced_overview(result: BenchmarkResult) -> pd.DataFrame:
     return table.reset_index()
 
 
+BREAKDOWN_ROWS = 20
+"""The largest groups of unplaced convicts the report lists."""
+
+
 def unplaced_breakdown(result: BenchmarkResult) -> pd.DataFrame:
     """mode, policy, sex, security_level (the court's), home_region, unplaced (mean over
     seeds): who is left without a lawful place, one row per group with anyone unplaced."""
@@ -72,14 +76,14 @@ def truth_blocks(result: BenchmarkResult, w: ReportWords) -> list[Block]:
     blocks.append(Table(w.columns(shown)))
     breakdown = unplaced_breakdown(result)
     if len(breakdown):
-        top = breakdown.head(20)
+        top = breakdown.head(BREAKDOWN_ROWS)
         top = top.assign(
             mode=[w.mode(m) for m in top["mode"]],
             policy=[w.title(p) for p in top["policy"]],
             sex=[w.sex(x) for x in top["sex"]],
             security_level=[w.level(lv) for lv in top["security_level"]],
             home_region=[w.region(r) for r in top["home_region"]],
-            unplaced=[w.number(v, 1) for v in top["unplaced"]],
+            unplaced=[w.number(v, 0 if float(v).is_integer() else 1) for v in top["unplaced"]],
         )
         blocks.append(Paragraph(w("truth.by_group")))
         blocks.append(Table(w.columns(top)))

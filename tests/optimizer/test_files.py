@@ -62,3 +62,25 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
         write_text_atomically("new", target)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["summary.json"]
+
+
+def test_the_temporary_file_is_hidden_beside_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beside the target, so that the rename stays on one file system and is atomic."""
+    import os
+
+    renames: list[tuple[Path, Path]] = []
+    rename = os.replace
+
+    def record(source: str, destination: Path) -> None:
+        renames.append((Path(source), Path(destination)))
+        rename(source, destination)
+
+    monkeypatch.setattr("optimizer.files.os.replace", record)
+    target = tmp_path / "out" / "summary.json"
+    write_text_atomically("{}", target)
+    [(temporary, destination)] = renames
+    assert (temporary.parent, destination) == (target.parent, target)
+    assert temporary.name.startswith(".summary.json.") and temporary.name.endswith(".tmp")
+    assert target.read_text() == "{}"

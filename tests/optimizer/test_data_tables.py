@@ -113,8 +113,16 @@ def test_local_names_when_given_are_required_in_every_row() -> None:
 
 
 def test_a_facility_without_local_names_takes_its_name() -> None:
-    table = validate_facilities(records_table([facility("F1")]), regions_table())
+    table = validate_facilities(records_table([facility("F1", occupied="")]), regions_table())
     assert (table["name_ru"].iat[0], table["name_kk"].iat[0]) == ("Facility F1", "Facility F1")
+    assert table["occupied"].iat[0] == 0
+
+
+def test_a_facility_with_local_names_needs_them_in_every_row() -> None:
+    raw = records_table([facility("F1", name_ru="Учреждение", name_kk="")])
+    assert messages(validate_facilities, raw, regions_table()) == [
+        "facilities.csv, row 1, column name_kk: is empty; a value is required"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -130,6 +138,10 @@ def test_a_facility_without_local_names_takes_its_name() -> None:
         (
             {"capacity": -3, "occupied": 5},
             "facilities.csv, row 1, column capacity: -3 is negative",
+        ),
+        (
+            {"capacity": 0, "occupied": 1},
+            "facilities.csv, row 1, column occupied: 1 is above the facility's capacity",
         ),
     ],
 )

@@ -84,3 +84,25 @@ def test_the_temporary_file_is_hidden_beside_the_target(
     assert (temporary.parent, destination) == (target.parent, target)
     assert temporary.name.startswith(".summary.json.") and temporary.name.endswith(".tmp")
     assert target.read_text() == "{}"
+
+
+def test_cells_that_pandas_would_read_as_missing_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,note\nNA,\nnull,None\n")
+    assert read_csv_text(path).to_dict("records") == [
+        {"id": "NA", "note": ""},
+        {"id": "null", "note": "None"},
+    ]
+
+
+def test_a_folder_or_undecodable_bytes_are_named(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_csv_text(tmp_path)
+    assert str(caught.value) == f"{tmp_path.name}: file not found: {tmp_path}"
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"id,name\n1,\xe9t\xe9\n")
+    with pytest.raises(InputError) as caught:
+        read_csv_text(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == ("latin.csv", None, None)
+    assert problem.message.startswith("not a readable CSV file: 'utf-8' codec can't decode")

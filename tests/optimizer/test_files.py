@@ -106,3 +106,31 @@ def test_a_folder_or_undecodable_bytes_are_named(tmp_path: Path) -> None:
     [problem] = caught.value.problems
     assert (problem.file, problem.row, problem.column) == ("latin.csv", None, None)
     assert problem.message.startswith("not a readable CSV file: 'utf-8' codec can't decode")
+
+
+def test_outputs_are_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """A server in the C locale still writes Kazakh and Russian names as UTF-8."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.placement_command import ENGINE_ROOT
+
+    target = tmp_path / "names.txt"
+    write_text_atomically("Қарағанды\n", target)  # the function under test, in this process too
+    text = "Қарағанды, Түркістан\n"
+    script = f"from optimizer.files import write_text_atomically as w; w({text!a}, {str(target)!r})"
+    env = {
+        **os.environ,
+        "LC_ALL": "C",
+        "PYTHONUTF8": "0",
+        "PYTHONCOERCECLOCALE": "0",
+        "PYTHONPATH": str(ENGINE_ROOT),
+    }
+    subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    assert target.read_bytes() == text.encode()

@@ -246,3 +246,14 @@ def test_records_of_the_api_become_text_cells() -> None:
     table = records_table([{"a": None, "b": float("nan"), "c": True, "d": np.bool_(False), "e": 7}])
     assert table.to_dict("records") == [{"a": "", "b": "", "c": "true", "d": "false", "e": "7"}]
     assert records_table([]).empty
+
+
+def test_sentence_problems_hold_a_sizo_worker_unlawful_unless_already_placed() -> None:
+    from optimizer.data import sentence_problems, validate_convicts
+
+    raw = records_table([convict("C1"), convict("C2", security_level="mixed")])
+    serving = validate_convicts(raw, regions_table(), placed=True)
+    [problem] = sentence_problems(serving, "week.csv")
+    assert (problem.file, problem.row, problem.column) == ("week.csv", 2, "security_level")
+    assert problem.message.endswith("; court-sentence-only)")
+    assert sentence_problems(serving, "week.csv", placed=True) == []

@@ -134,3 +134,18 @@ def test_outputs_are_utf8_whatever_the_locale(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert target.read_bytes() == text.encode()
+
+
+def test_the_real_error_is_raised_even_if_the_temporary_is_already_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clean-up must not hide the failure with its own FileNotFoundError."""
+
+    def vanish_then_fail(source: str, destination: object) -> None:
+        Path(source).unlink()
+        raise OSError("device removed")
+
+    monkeypatch.setattr("optimizer.files.os.replace", vanish_then_fail)
+    with pytest.raises(OSError, match="device removed"):
+        write_text_atomically("new", tmp_path / "out.csv")
+    assert list(tmp_path.iterdir()) == []

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-PLACEMENT = str(Path(sys.executable).with_name("placement"))
+from tests.placement_command import run_placement
 
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [PLACEMENT, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
+    return run_placement(args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

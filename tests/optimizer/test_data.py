@@ -120,16 +120,27 @@ def test_boundary_ages_are_accepted(age: int) -> None:
 
 
 def test_duplicate_ids_point_to_the_first_use() -> None:
-    raw = records_table([convict("C1"), convict("C2"), convict("C1")])
-    assert (3, "convict_id", "duplicate id 'C1' (first used in row 1)") in problems_of(
-        validate_convicts, raw, regions_table()
-    )
+    raw = records_table([convict("C1"), convict("C2"), convict("C1"), convict("C1")])
+    assert problems_of(validate_convicts, raw, regions_table()) == [
+        (3, "convict_id", "duplicate id 'C1' (first used in row 1)"),
+        (4, "convict_id", "duplicate id 'C1' (first used in row 1)"),
+    ]
+
+
+def test_duplicate_facility_ids_are_named() -> None:
+    raw = records_table([facility("F1"), facility("F2"), facility("F2")])
+    assert problems_of(validate_facilities, raw, regions_table()) == [
+        (3, "facility_id", "duplicate id 'F2' (first used in row 2)")
+    ]
 
 
 def test_every_problem_is_reported_at_once() -> None:
     raw = records_table([convict("C1", age=5, sex="Q"), convict("C2", home_region="nowhere")])
-    rows_and_columns = {(r, c) for r, c, _ in problems_of(validate_convicts, raw, regions_table())}
-    assert {(1, "age"), (1, "sex"), (2, "home_region")} <= rows_and_columns
+    assert sorted(problems_of(validate_convicts, raw, regions_table())) == [
+        (1, "age", "5 is outside the accepted ages (14 to 100)"),
+        (1, "sex", "unknown sex 'Q'; expected one of F, M"),
+        (2, "home_region", f"unknown region code 'nowhere'; expected one of {REGIONS}"),
+    ]
 
 
 def test_a_repeated_column_is_named_with_its_file(tmp_path: Path) -> None:
@@ -142,20 +153,30 @@ def test_a_repeated_column_is_named_with_its_file(tmp_path: Path) -> None:
     ]
 
 
-def test_missing_and_unknown_columns(tmp_path: Path) -> None:
+def test_missing_and_unknown_columns_are_named_with_their_file(tmp_path: Path) -> None:
     path = tmp_path / "new.csv"
     path.write_text("convict_id,sex,age,security_level,colour\nC1,M,30,medium,red\n")
-    problems = problems_of(read_convicts, path, regions_table())
-    assert (None, "colour", "unknown column") in problems
-    assert (None, "home_region", "required column is missing") in problems
+    with pytest.raises(InputError) as caught:
+        read_convicts(path, regions_table())
+    assert [str(p) for p in caught.value.problems] == [
+        "new.csv, column colour: unknown column",
+        "new.csv, column home_region: required column is missing",
+    ]
 
 
-@pytest.mark.parametrize("content", ["", "convict_id,sex,age,security_level,home_region\n"])
-def test_empty_files_are_rejected(tmp_path: Path, content: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "new.csv: the file is empty"),
+        ("convict_id,sex,age,security_level,home_region\n", "new.csv: the table has no rows"),
+    ],
+)
+def test_empty_files_are_rejected(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "new.csv"
     path.write_text(content)
-    problems = problems_of(read_convicts, path, regions_table())
-    assert len(problems) == 1 and problems[0][2] in {"the file is empty", "the table has no rows"}
+    with pytest.raises(InputError) as caught:
+        read_convicts(path, regions_table())
+    assert [str(p) for p in caught.value.problems] == [message]
 
 
 def test_optional_columns_take_their_defaults() -> None:

@@ -62,3 +62,90 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
         write_text_atomically("new", target)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["summary.json"]
+
+
+def test_the_temporary_file_is_hidden_beside_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beside the target, so that the rename stays on one file system and is atomic."""
+    import os
+
+    renames: list[tuple[Path, Path]] = []
+    rename = os.replace
+
+    def record(source: str, destination: Path) -> None:
+        renames.append((Path(source), Path(destination)))
+        rename(source, destination)
+
+    monkeypatch.setattr("optimizer.files.os.replace", record)
+    target = tmp_path / "out" / "summary.json"
+    write_text_atomically("{}", target)
+    [(temporary, destination)] = renames
+    assert (temporary.parent, destination) == (target.parent, target)
+    assert temporary.name.startswith(".summary.json.") and temporary.name.endswith(".tmp")
+    assert target.read_text() == "{}"
+
+
+def test_cells_that_pandas_would_read_as_missing_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,note\nNA,\nnull,None\n")
+    assert read_csv_text(path).to_dict("records") == [
+        {"id": "NA", "note": ""},
+        {"id": "null", "note": "None"},
+    ]
+
+
+def test_a_folder_or_undecodable_bytes_are_named(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_csv_text(tmp_path)
+    assert str(caught.value) == f"{tmp_path.name}: file not found: {tmp_path}"
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"id,name\n1,\xe9t\xe9\n")
+    with pytest.raises(InputError) as caught:
+        read_csv_text(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == ("latin.csv", None, None)
+    assert problem.message.startswith("not a readable CSV file: 'utf-8' codec can't decode")
+
+
+def test_outputs_are_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """A server in the C locale still writes Kazakh and Russian names as UTF-8."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.placement_command import ENGINE_ROOT
+
+    target = tmp_path / "names.txt"
+    write_text_atomically("Қарағанды\n", target)  # the function under test, in this process too
+    text = "Қарағанды, Түркістан\n"
+    script = f"from optimizer.files import write_text_atomically as w; w({text!a}, {str(target)!r})"
+    env = {
+        **os.environ,
+        "LC_ALL": "C",
+        "PYTHONUTF8": "0",
+        "PYTHONCOERCECLOCALE": "0",
+        "PYTHONPATH": str(ENGINE_ROOT),
+    }
+    subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    assert target.read_bytes() == text.encode()
+
+
+def test_the_real_error_is_raised_even_if_the_temporary_is_already_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clean-up must not hide the failure with its own FileNotFoundError."""
+
+    def vanish_then_fail(source: str, destination: object) -> None:
+        Path(source).unlink()
+        raise OSError("device removed")
+
+    monkeypatch.setattr("optimizer.files.os.replace", vanish_then_fail)
+    with pytest.raises(OSError, match="device removed"):
+        write_text_atomically("new", tmp_path / "out.csv")
+    assert list(tmp_path.iterdir()) == []

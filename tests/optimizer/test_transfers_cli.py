@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +12,7 @@ from cli.main import main
 from optimizer.data import read_facilities, read_regions, write_csv_atomically
 from optimizer.population import read_population
 from tests.helpers import REGIONS, convict, facility
+from tests.placement_command import run_placement
 
 
 @pytest.fixture
@@ -134,15 +133,8 @@ def test_generate_population_writes_a_valid_population(folder: Path) -> None:
 
 
 def test_the_installed_command_reviews_a_request(folder: Path) -> None:
-    placement = Path(sys.executable).with_name("placement")
-    command = [str(placement)] if placement.exists() else [sys.executable, "-m", "cli.main"]
-    done = subprocess.run(
-        [*command, "transfer", "review", "--convict", "A", *tables(folder)],
-        capture_output=True,
-        text=True,
-        cwd=folder,
-        check=False,
-        timeout=120,
+    done = run_placement(
+        ["transfer", "review", "--convict", "A", *tables(folder)], cwd=folder, timeout=120
     )
     assert done.returncode == 0, done.stderr
     assert "Reason codes: swap-available, swap-needs-consent." in done.stdout

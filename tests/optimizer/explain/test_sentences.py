@@ -109,8 +109,8 @@ CASES = [
                 "kept apart."
             ),
             (
-                "No extra place would bring this convict closer to home: the closer facilities "
-                "are out of reach for other reasons than their capacity."
+                "No extra place would get this convict placed: the eligible facilities are out "
+                "of reach for other reasons than their capacity."
             ),
             (
                 "The figures are exact: each was checked against every other lawful placement of "

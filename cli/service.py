@@ -238,7 +238,8 @@ def _user(args: argparse.Namespace) -> int:
         finally:
             opened.close()
     except AccountError as error:
-        _tell(args, f"account.{error.key}", **error.fields)
+        sentence = say(args)(f"account.{error.key}", **error.fields)
+        _tell(args, "command.refused", sentence=sentence)
         return 2
     _tell(args, "account.created", name=name, role=_role(args))
     return 0

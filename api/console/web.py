@@ -29,7 +29,9 @@ from api.console.i18n import (
     translations,
 )
 from api.errors import ServiceError
+from api.errors import message as service_sentence
 from optimizer.data_messages import problem_message
+from optimizer.i18n import Language
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SESSION_COOKIE = "placement_session"
@@ -56,9 +58,17 @@ def templates(lang: ConsoleLanguage) -> Jinja2Templates:
     environment.filters["pct"] = lambda v: percent(v, lang)
     environment.filters["when"] = lambda v: moment(v, lang)
     environment.filters["problem"] = lambda p: problem_message(p, lang.value)
+    environment.filters["refusal"] = lambda detail: refusal_in(detail, lang)
     environment.globals["languages"] = LANGUAGE_NAMES
     environment.globals["lang"] = lang
     return Jinja2Templates(env=environment)
+
+
+def refusal_in(detail: str, lang: ConsoleLanguage) -> str:
+    """A refusal's sentence in the page's language: the console's words, else the service's
+    catalogue of fixed sentences, else as it came (a sentence naming ids and rules)."""
+    local = translations(lang).gettext(detail)
+    return local if local != detail else service_sentence(detail, Language(lang.value))
 
 
 def page(

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from api import audit, store
 from api.db import writing
 from api.tables import FacilityRow
-from optimizer.domain import InputError, Problem
+from optimizer.data_messages import problem
+from optimizer.domain import InputError
 
 
 def correct_occupancy(
@@ -21,13 +22,16 @@ def correct_occupancy(
     with writing(session):
         facility = store.get_facility(session=session, facility_id=facility_id, lock=True)
         if not 0 <= occupied <= facility.capacity:
+            capacity = facility.capacity
             raise InputError(
                 [
-                    Problem(
+                    problem(
                         "request",
                         None,
                         "occupied",
-                        f"{occupied} is outside 0 to the facility's capacity ({facility.capacity})",
+                        "occupancy.outside",
+                        value=occupied,
+                        capacity=capacity,
                     )
                 ]
             )

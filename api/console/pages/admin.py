@@ -17,12 +17,18 @@ from api.console.web import (
     ConsoleRoute,
     CsrfField,
     check_form,
+    language_of,
     page,
     redirect,
 )
 from api.services.accounts import create_account, issue_token, revoke_account, revoke_token
 from api.services.network import correct_occupancy
+from optimizer.data_messages import problem_message
 from optimizer.domain import InputError
+from optimizer.i18n import translator
+
+COMMAND_DOMAIN = "cli"
+"""The catalogue that words an account refusal, for the command and the console alike."""
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 
@@ -59,7 +65,8 @@ def correct(
                 reason=reason.strip().replace("\x00", ""),
             )
     except InputError as error:
-        refused = "; ".join(p.message for p in error.problems)
+        lang = language_of(request).value
+        refused = "; ".join(problem_message(p, lang) for p in error.problems)
         context = _facilities_context(request, refused=refused, facility_id=facility_id)
         return page(request, "admin/facilities.html", context, 422)
     return redirect(f"{PREFIX}/facilities?corrected={facility_id}#f-{facility_id}")
@@ -93,8 +100,10 @@ def add_account(
                 session=session, role=role, name=name, password=password, actor=user.principal.actor
             )
     except AccountError as error:
+        say = translator(COMMAND_DOMAIN, language_of(request).value)
+        refused = say(f"account.{error.key}", **error.fields)
         return page(
-            request, "admin/accounts.html", _accounts_context(request, refused=str(error)), 422
+            request, "admin/accounts.html", _accounts_context(request, refused=refused), 422
         )
     return redirect(f"{PREFIX}/accounts")
 

@@ -142,3 +142,20 @@ def test_revoking_needs_the_form_token_and_a_known_token(
         data={"csrf": form_token(listing.text)},
     )
     assert unknown.status_code == 404 and "Token not found" in unknown.text
+
+
+def test_refusals_on_the_admin_screens_are_in_the_page_language(
+    browser: Callable[[Role], TestClient],
+) -> None:
+    admin = browser(Role.ADMIN)
+    admin.cookies.set("placement_lang", "ru")
+    page = correct(admin, "F001", 10**6, "опечатка")
+    assert page.status_code == 422
+    assert "1000000 — вне пределов от 0 до лимита наполнения учреждения" in page.text
+    listing = admin.get("/console/accounts")
+    short = admin.post(
+        "/console/accounts",
+        data={"csrf": form_token(listing.text), "name": "n", "role": "reviewer", "password": "x"},
+    )
+    assert short.status_code == 422
+    assert "пароль должен содержать от" in short.text and "placement:" not in short.text

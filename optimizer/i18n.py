@@ -120,6 +120,12 @@ class Translator:
         text = f"{round(value, digits):,.{digits}f}"
         return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
+    def signed(self, value: float, digits: int = 0) -> str:
+        """A change with its sign, as this locale writes the number: +59, −1 611, ±0."""
+        rounded = round(value, digits)
+        sign = "+" if rounded > 0 else "\u2212" if rounded < 0 else "\u00b1"
+        return sign + self.number(abs(rounded), digits)
+
     def percent(self, share: float, digits: int = 1) -> str:
         """A share (0.5) as this locale writes a percentage (50.0%, 50,0 %)."""
         pattern = Locale.parse(self._locale).percent_formats[None].pattern

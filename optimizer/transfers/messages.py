@@ -11,7 +11,7 @@ from typing import Any
 
 from optimizer.i18n import language, translate
 from optimizer.rules import rule_citation as cite_rule
-from optimizer.rules import rule_wording
+from optimizer.rules import rule_name, rule_wording
 
 DOMAIN = "transfers"
 """The gettext domain of transfer texts: `optimizer/locale/<lang>/LC_MESSAGES/transfers.po`."""
@@ -28,18 +28,14 @@ def transfer_message(key: str, lang: str = "en", **fields: Any) -> str:
 
 
 def rule_line(rule_id: str, lang: str = "en") -> str:
-    """A rule in words with its id and legal source, as a line of a list."""
+    """A rule in words with its legal source, as a line of a list (the id stays in the JSON)."""
     return transfer_message(
-        "rule.line",
-        lang,
-        text=rule_wording(rule_id, lang),
-        rule_id=rule_id,
-        legal_source=cite_rule(rule_id, lang),
+        "rule.line", lang, text=rule_wording(rule_id, lang), legal_source=cite_rule(rule_id, lang)
     )
 
 
 def rule_citation(rule_id: str, lang: str = "en") -> str:
-    """A rule's id and legal source, to cite inside a sentence."""
+    """A rule's short name and legal source, to cite inside a sentence."""
     return transfer_message(
-        "rule.cite", lang, rule_id=rule_id, legal_source=cite_rule(rule_id, lang)
+        "rule.cite", lang, name=rule_name(rule_id, lang), legal_source=cite_rule(rule_id, lang)
     )

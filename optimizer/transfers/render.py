@@ -9,9 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from optimizer.explain.messages import LANGUAGES
+from optimizer.i18n import translator
+from optimizer.rules import level_name, rule_name
 from optimizer.transfers.domain import REASON_RULE, FacilityOption, Reason, Verdict
 from optimizer.transfers.evaluation import Evaluation
 from optimizer.transfers.messages import (
+    DOMAIN,
     check_language,
     rule_citation,
     rule_line,
@@ -32,11 +35,7 @@ def render_evaluation(evaluation: Evaluation, lang: str = "en") -> str:
     """The review in words: situation, lawfulness, options, swaps, reasons, recommendation."""
     check_language(lang)
     e = evaluation
-    target = (
-        f"{e.target_facility}"
-        if e.target_facility is not None
-        else f"{_region(e, e.target_region, e.target_region_name, lang)} ({e.target_region})"
-    )
+    target = _target(e, lang)
     lines = [
         *_situation(e, lang),
         *_lawfulness(e, lang),
@@ -48,19 +47,25 @@ def render_evaluation(evaluation: Evaluation, lang: str = "en") -> str:
         lines += _alternatives(e, lang)
     lines += _offers(e, lang)
     lines.append(_recommendation(e, lang))
-    lines.append(transfer_message("reasons", lang, codes=", ".join(r.value for r in e.reasons)))
     return "\n".join(lines)
 
 
 def reason_texts(evaluation: Evaluation, lang: str = "en") -> list[str]:
     """The review's reasons in words, as the review text gives them."""
-    e = evaluation
-    target = (
-        f"{e.target_facility}"
-        if e.target_facility is not None
-        else f"{_region(e, e.target_region, e.target_region_name, lang)} ({e.target_region})"
+    target = _target(evaluation, lang)
+    return [_reason_text(evaluation, r, target, lang) for r in evaluation.reasons]
+
+
+def _target(e: Evaluation, lang: str) -> str:
+    """The requested facility's id, or the requested region as the reasons name it."""
+    if e.target_facility is not None:
+        return e.target_facility
+    return transfer_message(
+        "target.region",
+        lang,
+        region_name=_region(e, e.target_region, e.target_region_name, lang),
+        region=e.target_region,
     )
-    return [_reason_text(e, r, target, lang) for r in e.reasons]
 
 
 def _situation(e: Evaluation, lang: str) -> list[str]:
@@ -73,7 +78,7 @@ def _situation(e: Evaluation, lang: str) -> list[str]:
             facility_name=_facility(e, e.current, lang),
             facility_id=e.current.facility_id,
             facility_region_name=_region(e, e.current.region, e.current_region_name, lang),
-            distance_km=e.current.distance_km,
+            distance_km=translator(DOMAIN, lang).number(e.current.distance_km),
             home_region_name=_region(e, e.home_region, e.home_region_name, lang),
             home_region=e.home_region,
         ),
@@ -119,8 +124,8 @@ def _lawfulness(e: Evaluation, lang: str) -> list[str]:
                 lang,
                 facility_name=_facility(e, o, lang),
                 facility_id=o.facility_id,
-                security_level=o.security_level,
-                rules=", ".join(o.failed_rules),
+                security_level=level_name(o.security_level, lang),
+                rules=", ".join(rule_name(r, lang) for r in o.failed_rules),
             )
             for o in e.options
         ),
@@ -137,14 +142,15 @@ def _region(e: Evaluation, region: str, english: str, lang: str) -> str:
 
 
 def _candidate_line(e: Evaluation, option: FacilityOption, lang: str, closer: str) -> str:
+    t = translator(DOMAIN, lang)
     return transfer_message(
         "candidate.line",
         lang,
         facility_name=_facility(e, option, lang),
         facility_id=option.facility_id,
-        distance_km=option.distance_km,
-        change_km=option.change_km,
-        free_places=option.free_places,
+        distance_km=t.number(option.distance_km),
+        change_km=t.signed(option.change_km),
+        free_places=t.number(option.free_places),
         closer=closer,
     )
 
@@ -165,6 +171,7 @@ def _swaps(e: Evaluation, lang: str) -> list[str]:
     """The swaps found, each with its moves."""
     if not e.swaps:
         return []
+    t = translator(DOMAIN, lang)
     lines = [transfer_message("swap.head", lang)]
     for s in e.swaps:
         moves = "; ".join(
@@ -174,7 +181,7 @@ def _swaps(e: Evaluation, lang: str) -> list[str]:
                 convict_id=m.convict_id,
                 from_facility=m.from_facility,
                 to_facility=m.to_facility,
-                change_km=m.change_km,
+                change_km=t.signed(m.change_km),
             )
             for m in s.moves
         )
@@ -183,8 +190,8 @@ def _swaps(e: Evaluation, lang: str) -> list[str]:
                 "swap.line",
                 lang,
                 kind=transfer_message(f"swap.kind.{s.kind.value}", lang),
-                people=s.people,
-                total_km=s.total_change_km,
+                people=t.number(s.people),
+                total_km=t.signed(s.total_change_km),
                 moves=moves,
             )
         )
@@ -204,6 +211,7 @@ def _offers(e: Evaluation, lang: str) -> list[str]:
     """When the home region is full: the nearest lawful facility with room, and its waiting list."""
     if not e.waiting_list:
         return []
+    t = translator(DOMAIN, lang)
     lines = []
     nearest = e.nearest_with_room
     if nearest is not None:
@@ -214,8 +222,8 @@ def _offers(e: Evaluation, lang: str) -> list[str]:
                 facility_name=_facility(e, nearest, lang),
                 facility_id=nearest.facility_id,
                 region_name=_region(e, nearest.region, nearest.region, lang),
-                distance_km=nearest.distance_km,
-                free_places=nearest.free_places,
+                distance_km=t.number(nearest.distance_km),
+                free_places=t.number(nearest.free_places),
             )
         )
     region = _region(e, e.home_region, e.home_region_name, lang)
@@ -237,19 +245,20 @@ def _recommendation(e: Evaluation, lang: str) -> str:
     return transfer_message(
         "recommend.grant-with-swap",
         lang,
-        people=e.swaps[0].people,
+        people=translator(DOMAIN, lang).number(e.swaps[0].people),
         facility_name=_facility(e, chosen, lang),
         facility_id=chosen.facility_id,
     )
 
 
 def _reason_text(e: Evaluation, reason: Reason, target: str, lang: str) -> str:
+    t = translator(DOMAIN, lang)
     rule = REASON_RULE[reason]
     fields: dict[str, Any] = {
         "target": target,
         "rule_text": rule_citation(rule, lang) if rule is not None else "",
-        "max_people": e.max_swap_people,
-        "count": len(e.swaps),
+        "max_people": t.number(e.max_swap_people),
+        "count": t.number(len(e.swaps)),
     }
     if reason is Reason.ROOM_AVAILABLE and e.facility_id is not None:
         chosen = e.option(e.facility_id)
@@ -257,15 +266,15 @@ def _reason_text(e: Evaluation, reason: Reason, target: str, lang: str) -> str:
         fields |= {
             "facility_name": _facility(e, chosen, lang),
             "facility_id": chosen.facility_id,
-            "free_places": chosen.free_places,
+            "free_places": t.number(chosen.free_places),
         }
     if reason is Reason.CLOSER_FACILITY_AVAILABLE:
         nearest = next(a for a in e.alternatives if a.free_places > 0)
         fields |= {
             "facility_name": _facility(e, nearest, lang),
             "facility_id": nearest.facility_id,
-            "free_places": nearest.free_places,
-            "distance_km": nearest.distance_km,
+            "free_places": t.number(nearest.free_places),
+            "distance_km": t.number(nearest.distance_km),
         }
     return transfer_message(reason.value, lang, **fields)
 

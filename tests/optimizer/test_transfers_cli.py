@@ -11,6 +11,7 @@ import pytest
 from cli.main import main
 from optimizer.data import read_facilities, read_regions, write_csv_atomically
 from optimizer.population import read_population
+from optimizer.transfers.messages import transfer_message
 from tests.helpers import REGIONS, convict, facility
 from tests.placement_command import run_placement
 
@@ -137,4 +138,5 @@ def test_the_installed_command_reviews_a_request(folder: Path) -> None:
         ["transfer", "review", "--convict", "A", *tables(folder)], cwd=folder, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert "Reason codes: swap-available, swap-needs-consent." in done.stdout
+    assert transfer_message("swap-needs-consent", "en") in done.stdout
+    assert "swap-available" not in done.stdout

@@ -6,7 +6,8 @@ import pytest
 
 from cli.transfers import GROUNDS
 from optimizer.i18n import LANGUAGES, translator
-from optimizer.rules import RULES
+from optimizer.rules import RULES, rule_name, rule_wording
+from optimizer.rules import rule_citation as rule_source
 from optimizer.transfers import REASON_RULE, Ground, Reason, Verdict
 from optimizer.transfers.messages import DOMAIN, rule_citation, rule_line
 
@@ -27,7 +28,9 @@ def test_reasons_name_real_rules_and_grounds_match_the_command() -> None:
     assert tuple(g.value for g in Ground) == GROUNDS
 
 
-def test_a_rule_is_cited_with_its_id_and_legal_source() -> None:
-    source = RULES["capacity"].legal_source
-    assert source in rule_citation("capacity", "en")
-    assert source in rule_line("capacity", "en")
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_rule_is_cited_by_its_words_and_legal_source_not_its_id(lang: str) -> None:
+    rule = "home-region-first"
+    citation, line = rule_citation(rule, lang), rule_line(rule, lang)
+    assert rule_name(rule, lang) in citation and rule_wording(rule, lang) in line
+    assert all(rule_source(rule, lang) in text and rule not in text for text in (citation, line))

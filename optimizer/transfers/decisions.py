@@ -116,11 +116,11 @@ def _granted(
         return _swapped(evaluation, facility_id)
     if facility_id is not None:
         return _chosen(evaluation, facility_id), None
+    if evaluation.recommendation is Verdict.GRANT and evaluation.facility_id is not None:
+        return evaluation.facility_id, None  # lawful by the review, also when not the one asked
     if not evaluation.lawful:
         rules = ", ".join(evaluation.failed_rules) or ", ".join(r.value for r in evaluation.reasons)
         raise UnlawfulDecisionError(f"the transfer cannot be granted: it is not lawful ({rules})")
-    if evaluation.recommendation is Verdict.GRANT and evaluation.facility_id is not None:
-        return evaluation.facility_id, None
     with_room = [o for o in evaluation.lawful_options if o.free_places > 0]
     if not with_room:
         raise UnlawfulDecisionError(

@@ -259,7 +259,7 @@ def _recommend(
     useful = [o for o in options if o.lawful and (o.closer or not closer_only)]
     refusal = _refusal(requester, request, target, options, useful)
     if refusal is not None:
-        return _denied(requester, *refusal)
+        return _denied(requester, *refusal, request.ground)
     with_room = [o for o in useful if o.free_places > 0]
     if with_room:
         return _Outcome(Verdict.GRANT, with_room[0].facility_id, (Reason.ROOM_AVAILABLE,))
@@ -276,7 +276,7 @@ def _recommend(
         request.max_swap_people,
     )
     if not swaps:
-        return _denied(requester, Reason.FULL_NO_SWAP, True)
+        return _denied(requester, Reason.FULL_NO_SWAP, True, request.ground)
     return _Outcome(
         Verdict.GRANT_WITH_SWAP,
         swaps[0].moves[0].to_facility,
@@ -311,12 +311,27 @@ def _refusal(
     return None
 
 
-def _denied(requester: _Requester, reason: Reason, look_elsewhere: bool) -> _Outcome:
-    """A deny, listing lawful facilities closer to home when asked to look elsewhere."""
+SERVED_ELSEWHERE = (Reason.NO_FACILITY_OF_TYPE, Reason.NO_LAWFUL_FACILITY)
+"""Reasons why the asked place can never take the convict (no waiting list can help), after
+which a request to serve closer to home is granted into the nearest lawful facility with room
+that is closer than now. A full home region is not one: the reviewer chooses between the
+nearest facility with room and the home region's waiting list."""
+
+
+def _denied(
+    requester: _Requester, reason: Reason, look_elsewhere: bool, ground: Ground
+) -> _Outcome:
+    """A deny, listing lawful facilities closer to home when asked to look elsewhere; for a
+    request to serve closer to home, a grant into the nearest of them with room instead."""
     alternatives = tuple(requester.alternatives()) if look_elsewhere else ()
-    room_elsewhere = any(a.free_places > 0 for a in alternatives)
-    extra = (Reason.CLOSER_FACILITY_AVAILABLE,) if room_elsewhere else ()
-    return _Outcome(Verdict.DENY, None, (reason, *extra), alternatives=alternatives)
+    with_room = [a for a in alternatives if a.free_places > 0]
+    if not with_room:
+        return _Outcome(Verdict.DENY, None, (reason,), alternatives=alternatives)
+    reasons = (reason, Reason.CLOSER_FACILITY_AVAILABLE)
+    if ground is Ground.HOME_REGION and reason in SERVED_ELSEWHERE:
+        nearest = with_room[0].facility_id
+        return _Outcome(Verdict.GRANT, nearest, reasons, alternatives=alternatives)
+    return _Outcome(Verdict.DENY, None, reasons, alternatives=alternatives)
 
 
 def _target(

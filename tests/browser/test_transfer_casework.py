@@ -1,6 +1,7 @@
 """Transfer casework in a real headless Chromium: a reviewer chooses, against the
 recommendation, a lawful facility with room for the woman P006585 (her home region has no
-women's colony; the Atyrau women's colony F021 has places); a second reviewer approves; the
+women's colony; the review recommends the nearest with places, Atyrau's F021; the reviewer
+chooses Petropavlovsk's F058, also lawful with places); a second reviewer approves; the
 notice to the convict reads in Russian with the facility's Russian name and where to appeal."""
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ def test_a_free_choice_goes_through_four_eyes_and_the_notice_reads_in_russian(
     dana.find_element(By.CSS_SELECTOR, "form[action='/console/transfer-requests'] button").click()
     wait_for_text(dana, "Recommendation")
     assert "Deadline" in body(dana)
-    Select(dana.find_element(By.ID, "facility_id")).select_by_value("F021")
+    Select(dana.find_element(By.ID, "facility_id")).select_by_value("F058")
     dana.find_element(By.CSS_SELECTOR, "input[name=decision][value=grant]").click()
-    dana.find_element(By.ID, "reason").send_keys("The Atyrau women's colony is lawful and near.")
+    dana.find_element(By.ID, "reason").send_keys("Her sister lives in Petropavlovsk.")
     shoot(dana, screenshots, "transfer-free-choice")
     dana.find_element(By.CSS_SELECTOR, "form[action$='/decision'] button").click()
     wait_for_text(dana, "waits for a second reviewer")
@@ -41,12 +42,12 @@ def test_a_free_choice_goes_through_four_eyes_and_the_notice_reads_in_russian(
     erlan.find_element(By.CSS_SELECTOR, "form[action$='/approval'] button").click()
     wait_for_text(erlan, "approved by reviewer:erlan")
     page = body(erlan)
-    assert "Status\ngranted" in page and "F021" in page
+    assert "Status\ngranted" in page and "F058" in page
     erlan.find_element(By.CSS_SELECTOR, "a[href$='/notices/convict.html']").click()
     wait_for_text(erlan, "Уведомление о решении")
     notice = body(erlan)
     shoot(erlan, screenshots, "transfer-notice-ru")
-    assert "УГ-157/11 Атырау (женская)" in notice
+    assert "ЕС-164/6 Петропавловск (женская)" in notice
     assert "перевод разрешён" in notice
     for appeal_body in ("прокурору", "в суд", "Уполномоченному по правам человека"):
         assert appeal_body in notice

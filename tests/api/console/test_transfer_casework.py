@@ -1,6 +1,7 @@
 """The reviewers' casework screens: the queue's deadline and overdue flag, the free choice of a
 lawful facility through four eyes, the notices linked from the request, and an appeal that
-reopens it. P006585's home region has no women's colony; Atyrau's (F021) is lawful with room."""
+reopens it. P006585's home region has no women's colony: the review recommends the nearest
+lawful one with room (Atyrau, F021); Petropavlovsk's (F058) is lawful with room too."""
 
 from __future__ import annotations
 
@@ -57,15 +58,15 @@ def test_the_reviewer_chooses_a_lawful_facility_and_the_second_approves_with_not
     first = browser(Role.REVIEWER)
     path = file(first, named_person="Айгуль", language="ru")
     page = first.get(path).text
-    assert '<option value="F021">' in page  # every lawful facility with room is offered
+    assert '<option value="F021">' in page and '<option value="F058">' in page  # all lawful, room
     assert '<option value="F025">' not in page  # a men's colony is not
     proposed = first.post(
         f"{path}/decision",
         data={
             "csrf": form_token(page),
             "decision": "grant",
-            "facility_id": "F021",
-            "reason": "Ближе к семье.",
+            "facility_id": "F058",
+            "reason": "Сестра живёт в Петропавловске.",
         },
     )
     assert "waits for a second reviewer" in proposed.text
@@ -73,12 +74,12 @@ def test_the_reviewer_chooses_a_lawful_facility_and_the_second_approves_with_not
     approved = second.post(
         f"{path}/approval", data={"csrf": form_token(second.get(path).text), "approve": "true"}
     )
-    assert "<dd>granted</dd>" in approved.text and "F021" in approved.text
+    assert "<dd>granted</dd>" in approved.text and "F058" in approved.text
     link = f"{path}/notices/convict.html"
     assert f'href="{link}"' in approved.text
     notice = second.get(link)
     assert notice.headers["content-language"] == "ru"
-    assert "УГ-157/11 Атырау (женская)" in notice.text and "прокурору" in notice.text
+    assert "ЕС-164/6 Петропавловск (женская)" in notice.text and "прокурору" in notice.text
     pdf = second.get(f"{path}/notices/family.pdf")
     assert pdf.content.startswith(b"%PDF")
     words = notice.text.split("<h1>")[1].split("</article>")[0]
@@ -86,7 +87,7 @@ def test_the_reviewer_chooses_a_lawful_facility_and_the_second_approves_with_not
         words = words.replace(tag, " ")
     request_id = path.rsplit("/", 1)[1]
     assert request_id in words
-    ids = [WOMAN, "F016", "F021", "admin-person", "reviewer-person"]
+    ids = [WOMAN, "F016", "F058", "admin-person", "reviewer-person"]
     assert_reads_in(words.replace(request_id, "№"), "ru", ids)
 
 
@@ -94,7 +95,7 @@ def test_an_appeal_reopens_the_request(browser: Callable[[Role], TestClient]) ->
     client = browser(Role.REVIEWER)
     path = file(client)
     page = client.get(path).text
-    decided = client.post(f"{path}/decision", data={"csrf": form_token(page), "decision": "deny"})
+    decided = client.post(f"{path}/decision", data={"csrf": form_token(page), "decision": "grant"})
     assert "Record an appeal against this decision" in decided.text
     reopened = client.post(
         f"{path}/appeal",
@@ -102,9 +103,12 @@ def test_an_appeal_reopens_the_request(browser: Callable[[Role], TestClient]) ->
             "csrf": form_token(decided.text),
             "appellant": "the convict",
             "received": "2026-11-20",
-            "grounds": "The Atyrau colony has room.",
+            "grounds": "Her family lives nearer Petropavlovsk.",
         },
     )
     assert "<dd>reviewed, awaiting a decision</dd>" in reopened.text
-    assert "The Atyrau colony has room." in reopened.text and "decision set aside" in reopened.text
+    assert (
+        "Her family lives nearer Petropavlovsk." in reopened.text
+        and "decision set aside" in reopened.text
+    )
     assert "Your decision" in reopened.text

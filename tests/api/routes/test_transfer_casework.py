@@ -31,6 +31,7 @@ from tests.reading import assert_reads_in
 
 WOMAN = "P006585"
 ATYRAU = "F021"
+PETROPAVLOVSK = "F058"
 OLD = "2026-01-05"
 
 
@@ -96,10 +97,10 @@ def test_the_reviewer_chooses_a_lawful_facility_through_four_eyes_and_notices_fo
     app: FastAPI, client: TestClient, as_role: Any
 ) -> None:
     body = file(client, as_role, received=OLD, named_person="Айгуль", language="ru")
-    assert body["recommendation"] == "deny"
-    choice = "Ближе к семье; в Атырау есть места."
+    assert (body["recommendation"], body["evaluation"]["facility_id"]) == ("grant", ATYRAU)
+    choice = "Сестра живёт в Петропавловске."
     proposed = decide(
-        client, as_role(Role.REVIEWER), body["request_id"], "grant", facility_id=ATYRAU
+        client, as_role(Role.REVIEWER), body["request_id"], "grant", facility_id=PETROPAVLOVSK
     )
     assert proposed.status_code == 422 and proposed.json() == refusal(
         "A decision against the recommendation needs a written reason"
@@ -109,7 +110,7 @@ def test_the_reviewer_chooses_a_lawful_facility_through_four_eyes_and_notices_fo
         as_role(Role.REVIEWER),
         body["request_id"],
         "grant",
-        facility_id=ATYRAU,
+        facility_id=PETROPAVLOVSK,
         reason=choice,
     )
     assert proposed.json()["status"] == "awaiting-approval"
@@ -118,15 +119,15 @@ def test_the_reviewer_chooses_a_lawful_facility_through_four_eyes_and_notices_fo
         json={"approve": True},
         headers=second_reviewer(app),
     ).json()
-    assert approved["status"] == "granted" and approved["decision"]["facility_id"] == ATYRAU
+    assert approved["status"] == "granted" and approved["decision"]["facility_id"] == PETROPAVLOVSK
     assert approved["decision"]["departs_from_recommendation"] is True
-    assert serving(app)[WOMAN] == ATYRAU
+    assert serving(app)[WOMAN] == PETROPAVLOVSK
     assert {n["kind"] for n in approved["notices"]} == {"convict", "family"}
     convict = client.get(approved["notices"][0]["html"], headers=as_role(Role.AUDITOR))
     assert convict.headers["content-type"].startswith("text/html")
     assert convict.headers["content-language"] == "ru"
     text = convict.text
-    assert "УГ-157/11 Атырау (женская)" in text and "Атырауская область" in text
+    assert "ЕС-164/6 Петропавловск (женская)" in text and "Северо-Казахстанская область" in text
     assert choice in text
     for body_to_appeal in ("прокурору", "в суд", "Уполномоченному по правам человека"):
         assert body_to_appeal in text
@@ -149,7 +150,7 @@ def test_a_notice_reads_in_the_convicts_language(
     client: TestClient, as_role: Any, lang: str
 ) -> None:
     body = file(client, as_role, language=lang)
-    decided = decide(client, as_role(Role.REVIEWER), body["request_id"], "deny").json()
+    decided = decide(client, as_role(Role.REVIEWER), body["request_id"], "grant").json()
     notice = client.get(decided["notices"][0]["html"], headers=as_role(Role.AUDITOR)).text
     words = notice.split("<article>")[1].split("</article>")[0]
     for tag in ("<h1>", "</h1>", "<p>", "</p>"):
@@ -187,18 +188,18 @@ def test_an_appeal_reopens_the_request_and_keeps_the_decision(
     )
     assert early.status_code == 409
     assert early.json() == {"detail": "Transfer request has no decision to appeal"}
-    decide(client, as_role(Role.REVIEWER), request_id, "deny")
+    decide(client, as_role(Role.REVIEWER), request_id, "grant")
     reopened = client.post(
         f"/transfer-requests/{request_id}/appeals", json=appeal, headers=as_role(Role.REVIEWER)
     ).json()
     assert reopened["status"] == "evaluated" and reopened["decision"] is None
     [kept] = reopened["appeals"]
-    assert kept["decision_set_aside"]["decision"] == "deny"
-    assert kept["decision_set_aside"]["status"] == "denied"
+    assert kept["decision_set_aside"]["decision"] == "grant"
+    assert kept["decision_set_aside"]["status"] == "granted"
     assert kept["grounds"] == "Семья в Атырау."
     entry = audit_entries(client, as_role)[-1]
     assert entry["action"] == "transfer-request.appealed"
-    assert entry["payload"]["decision_set_aside"] == {"status": "denied", "decision": "deny"}
+    assert entry["payload"]["decision_set_aside"] == {"status": "granted", "decision": "grant"}
     again = decide(client, as_role(Role.REVIEWER), request_id, "deny").json()
     assert again["status"] == "denied"
 

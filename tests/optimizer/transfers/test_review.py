@@ -113,7 +113,7 @@ def test_a_co_defendant_in_the_target_makes_it_unlawful() -> None:
     assert e.reasons == (Reason.NO_LAWFUL_FACILITY,)
 
 
-def test_no_facility_of_the_type_at_home_lists_closer_lawful_facilities() -> None:
+def test_no_facility_of_the_type_at_home_grants_the_nearest_closer_one_with_room() -> None:
     population, facilities = world(
         [
             full("FA", "KZ-71"),
@@ -126,7 +126,7 @@ def test_no_facility_of_the_type_at_home_lists_closer_lawful_facilities() -> Non
     e = review(population, facilities)
     assert not e.lawful and e.failed_rules == ("same-security-level",)
     assert e.reasons == (Reason.NO_FACILITY_OF_TYPE, Reason.CLOSER_FACILITY_AVAILABLE)
-    assert e.recommendation is Verdict.DENY
+    assert (e.recommendation, e.facility_id) == (Verdict.GRANT, "FK")
     assert [(a.facility_id, a.free_places) for a in e.alternatives] == [("FS", 0), ("FK", 3)]
     assert all(a.lawful and a.closer for a in e.alternatives)
     assert "FK" in render_evaluation(e, "en") and "FK" in render_evaluation(e, "ru")

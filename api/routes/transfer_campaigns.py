@@ -15,7 +15,6 @@ from api.errors import NotFoundError
 from api.routes import responses
 from api.schemas import TransferCampaignCreate, TransferCampaignPublic, TransferCampaignWeek
 from api.services.campaigns import CampaignAnalysis, analyse_campaign
-from optimizer.transfers.limits import CampaignLimits
 from optimizer.transfers.manifest import manifest_name
 
 router = APIRouter(prefix="/transfer-campaigns", tags=["transfer campaigns"])
@@ -92,25 +91,18 @@ def read_campaign_manifest(
     except (ValueError, ValidationError):
         raise NotFoundError(WEEK_NOT_FOUND) from None
     analysis = _analyse(session, user.actor, body)
-    weeks = range(1, analysis.result.plan.weeks + 1)
-    week = next((w for w in weeks if manifest_name(w) == name), 0)
-    manifest = analysis.manifest(week, body.lang.value)
+    manifest = analysis.manifest_csv(name, body.lang.value)
     if manifest is None:
         raise NotFoundError(WEEK_NOT_FOUND)
     return Response(
-        manifest.to_csv(index=False, lineterminator="\n"),
+        manifest,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
 def _analyse(session: SessionDep, actor: str, body: TransferCampaignCreate) -> CampaignAnalysis:
-    limits = CampaignLimits(
-        min_saved_km=body.min_saved_km,
-        max_moves=body.max_moves,
-        max_weeks=body.max_weeks,
-        scope=body.scope,
-    )
+    limits = body.limits()
     return analyse_campaign(
         session=session,
         distance=body.distance,

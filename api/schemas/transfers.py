@@ -18,7 +18,7 @@ from api.status import TransferStatus
 from api.tables import TransferAppealRow, TransferNoticeRow, TransferRequestRow
 from optimizer.domain import DistanceKind
 from optimizer.transfers import Applicant, Casework, Ground, Verdict
-from optimizer.transfers.limits import DEFAULT_MIN_SAVED_KM, CampaignScope
+from optimizer.transfers.limits import DEFAULT_MIN_SAVED_KM, CampaignLimits, CampaignScope
 
 
 class TransferRequestCreate(RequestModel):
@@ -356,6 +356,15 @@ class TransferCampaignCreate(RequestModel):
     include_moves: StrictBool = False
     moves_offset: Count = Field(default=0, ge=0, le=2**31 - 1)
     moves_limit: Count = Field(default=1000, ge=1, le=10_000)
+
+    def limits(self) -> CampaignLimits:
+        """The escort service's limits this request asks for (seats come from the service)."""
+        return CampaignLimits(
+            min_saved_km=self.min_saved_km,
+            max_moves=self.max_moves,
+            max_weeks=self.max_weeks,
+            scope=self.scope,
+        )
 
     def token(self) -> str:
         """The campaign's limits as a URL-safe token: a manifest link recomputes the same plan."""

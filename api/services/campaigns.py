@@ -23,7 +23,7 @@ from optimizer.domain import DistanceKind
 from optimizer.transfers import CampaignResult, optimise_transfers
 from optimizer.transfers.campaign_text import campaign_text
 from optimizer.transfers.limits import CampaignLimits, read_escort_seats
-from optimizer.transfers.manifest import RailRoutes, manifests
+from optimizer.transfers.manifest import RailRoutes, manifest_name, manifests
 
 OPEN = (
     TransferStatus.EVALUATED.value,
@@ -73,6 +73,13 @@ class CampaignAnalysis:
             lang,
         )
         return by_week.get(week)
+
+    def manifest_csv(self, name: str, lang: str = "en") -> str | None:
+        """The CSV text of the manifest called `name` (`week-01.csv`, ...), None for no such."""
+        weeks = range(1, self.result.plan.weeks + 1)
+        week = next((w for w in weeks if manifest_name(w) == name), 0)
+        manifest = self.manifest(week, lang)
+        return None if manifest is None else manifest.to_csv(index=False, lineterminator="\n")
 
 
 def analyse_campaign(

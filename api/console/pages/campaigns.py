@@ -22,7 +22,6 @@ from api.errors import NotFoundError
 from api.schemas import Language, TransferCampaignCreate
 from api.services.campaigns import CampaignAnalysis, analyse_campaign
 from api.store import Flow
-from optimizer.transfers.limits import CampaignLimits
 from optimizer.transfers.manifest import manifest_name
 
 router = APIRouter(
@@ -72,25 +71,18 @@ async def campaign_manifest(request: Request, user: Analyst, name: str, limits: 
     except ValueError:
         raise NotFoundError("Week of the campaign not found") from None
     analysis = await run_in_threadpool(_analyse, request, body, user.principal.actor)
-    weeks = range(1, analysis.result.plan.weeks + 1)
-    week = next((w for w in weeks if manifest_name(w) == name), 0)
-    manifest = await run_in_threadpool(analysis.manifest, week, body.lang.value)
+    manifest = await run_in_threadpool(analysis.manifest_csv, name, body.lang.value)
     if manifest is None:
         raise NotFoundError("Week of the campaign not found")
     return Response(
-        manifest.to_csv(index=False, lineterminator="\n"),
+        manifest,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
 def _analyse(request: Request, body: TransferCampaignCreate, actor: str) -> CampaignAnalysis:
-    limits = CampaignLimits(
-        min_saved_km=body.min_saved_km,
-        max_moves=body.max_moves,
-        max_weeks=body.max_weeks,
-        scope=body.scope,
-    )
+    limits = body.limits()
     with request.app.state.store.sessions() as session:
         return analyse_campaign(
             session=session,

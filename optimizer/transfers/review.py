@@ -311,11 +311,11 @@ def _refusal(
     return None
 
 
-SERVED_ELSEWHERE = (Reason.NO_FACILITY_OF_TYPE, Reason.NO_LAWFUL_FACILITY)
-"""Reasons why the asked place can never take the convict (no waiting list can help), after
+SERVED_ELSEWHERE = (Reason.NO_FACILITY_OF_TYPE,)
+"""Reasons why the asked region can never take the convict (no waiting list can help), after
 which a request to serve closer to home is granted into the nearest lawful facility with room
-that is closer than now. A full home region is not one: the reviewer chooses between the
-nearest facility with room and the home region's waiting list."""
+that is closer than now. A full home region is not one (the reviewer chooses between the
+nearest with room and the waiting list), nor a region whose facilities hold co-defendants."""
 
 
 def _denied(

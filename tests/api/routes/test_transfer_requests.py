@@ -267,12 +267,14 @@ def test_the_stored_review_reads_back_as_the_engines_evaluation(
         assert evaluation_from_dict(plain(evaluation_document(evaluation)), names) == evaluation
 
 
-def test_no_facility_of_the_type_at_home_is_denied_with_the_rules_and_alternatives(
+def test_no_facility_of_the_type_at_home_grants_the_nearest_closer_facility_with_room(
     client: TestClient, as_role: Any, no_type: Evaluation
 ) -> None:
     body = request(client, as_role, no_type.convict_id).json()
     evaluation = body["evaluation"]
-    assert (body["recommendation"], evaluation["lawful"]) == ("deny", False)
+    assert (body["recommendation"], evaluation["lawful"]) == ("grant", False)
+    nearest = next(a for a in evaluation["alternatives"] if a["free_places"] > 0)
+    assert evaluation["facility_id"] == nearest["facility_id"]
     assert evaluation["reasons"][0]["code"] == "no-facility-of-type"
     assert evaluation["reasons"][0]["rule"] == "home-region-first"
     assert evaluation["failed_rules"]
@@ -377,10 +379,19 @@ def test_a_swap_moves_everyone_in_it(
     assert audit_ok(client, as_role)
 
 
+def other_type(national: National, room: Evaluation) -> str:
+    """A facility of another security level than the one `room`'s convict serves in."""
+    levels = national.facilities["security_level"]
+    return str(national.facilities[levels != room.current.security_level]["facility_id"].iloc[0])
+
+
 def test_a_denial_moves_nobody(
-    app: FastAPI, client: TestClient, as_role: Any, no_type: Evaluation
+    app: FastAPI, client: TestClient, as_role: Any, national: National, room: Evaluation
 ) -> None:
-    request_id = request(client, as_role, no_type.convict_id).json()["request_id"]
+    asked = other_type(national, room)
+    request_id = request(client, as_role, room.convict_id, target_facility=asked).json()[
+        "request_id"
+    ]
     before, where = occupancy(client, as_role), serving(app)
     response = decide(client, as_role(Role.ADMIN), request_id, "deny")
     assert response.status_code == 200
@@ -603,9 +614,12 @@ def test_a_refused_approval_returns_the_request_to_a_decision(
 
 
 def test_an_unlawful_grant_is_refused_even_with_a_reason(
-    client: TestClient, as_role: Any, no_type: Evaluation
+    client: TestClient, as_role: Any, national: National, room: Evaluation
 ) -> None:
-    request_id = request(client, as_role, no_type.convict_id).json()["request_id"]
+    asked = other_type(national, room)
+    request_id = request(client, as_role, room.convict_id, target_facility=asked).json()[
+        "request_id"
+    ]
     for decision in ("grant", "grant-with-swap"):
         response = decide(
             client, as_role(Role.REVIEWER), request_id, decision, reason="The family insists."

@@ -32,7 +32,7 @@ def test_a_free_choice_goes_through_four_eyes_and_the_notice_reads_in_russian(
     assert "Deadline" in body(dana)
     Select(dana.find_element(By.ID, "facility_id")).select_by_value("F058")
     dana.find_element(By.CSS_SELECTOR, "input[name=decision][value=grant]").click()
-    dana.find_element(By.ID, "reason").send_keys("Her sister lives in Petropavlovsk.")
+    dana.find_element(By.ID, "reason").send_keys("Сестра живёт в Петропавловске.")
     shoot(dana, screenshots, "transfer-free-choice")
     dana.find_element(By.CSS_SELECTOR, "form[action$='/decision'] button").click()
     wait_for_text(dana, "waits for a second reviewer")

@@ -13,10 +13,14 @@ import logging
 
 from optimizer.domain import Problem
 from optimizer.i18n import FALLBACK, Translator, translator
-from optimizer.rules import RULES, rule_citation, rule_wording
+from optimizer.rules import RULES, rule_citation, rule_name, rule_wording
 
 DOMAIN = "data"
 """The gettext domain of the input problems (`optimizer/locale/<lang>/LC_MESSAGES/data.po`)."""
+
+PLACEMENT_RULE = "placement.rule"
+"""The key of a standing placement that a rule forbids: the rule's words from its catalogue,
+the rule itself by its id in English (the data's word) and by its name in other languages."""
 
 SENTENCE = "sentence"
 """The key of a sentence the law does not allow: its words come from the rules' catalogue."""
@@ -79,4 +83,9 @@ def _message(say: Translator, key: str, fields: tuple[tuple[str, object], ...]) 
         wording = rule_wording(rule_id, lang).rstrip(".")
         source = RULES[rule_id].legal_source if lang == FALLBACK else rule_citation(rule_id, lang)
         values = {"wording": wording, "source": source, "rule": rule_id}
+    if key == PLACEMENT_RULE:
+        rule_id = str(values["rule"])
+        lang = say.lang.value
+        rule = rule_id if lang == FALLBACK else rule_name(rule_id, lang)
+        values |= {"wording": rule_wording(rule_id, lang), "rule": rule}
     return say(key, **values)

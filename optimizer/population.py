@@ -24,6 +24,7 @@ from optimizer.data import (
     records_table,
     validate_convicts,
 )
+from optimizer.data_messages import PLACEMENT_RULE, problem
 from optimizer.domain import (
     JUVENILE_AGE_LIMIT,
     AgeCategory,
@@ -39,7 +40,6 @@ from optimizer.rules import (
     eligibility,
     facility_profiles,
     first_failed_rule,
-    rule_wording,
 )
 
 POPULATION_SEED = 2021
@@ -226,7 +226,7 @@ def validate_population(
     or different from its `occupied` (the population and the facilities table must agree).
     """
     if FACILITY_COLUMN not in raw.columns:
-        raise InputError([Problem(file, None, FACILITY_COLUMN, "required column is missing")])
+        raise InputError([problem(file, None, FACILITY_COLUMN, "missing-column")])
     facility_text = raw[FACILITY_COLUMN].fillna("").astype(str).str.strip()
     convicts = validate_convicts(raw.drop(columns=[FACILITY_COLUMN]), regions, file, placed=True)
     problems: list[Problem] = []
@@ -235,9 +235,11 @@ def validate_population(
     facility_row = facility_text.map(row_of)
     text = facility_text.to_numpy()
     for position in np.flatnonzero(facility_row.isna().to_numpy()):
-        value = text[position]
-        message = "is empty; a value is required" if value == "" else f"unknown facility {value!r}"
-        problems.append(Problem(file, int(position) + 1, FACILITY_COLUMN, message))
+        value, row = text[position], int(position) + 1
+        if value == "":
+            problems.append(problem(file, row, FACILITY_COLUMN, "empty"))
+        else:
+            problems.append(problem(file, row, FACILITY_COLUMN, "unknown.facility", value=value))
     if problems:
         raise InputError(problems)
     placed = facility_row.to_numpy(np.intp)
@@ -257,12 +259,14 @@ def _unlawful_placements(
     ids = convicts["convict_id"].to_numpy()
     names = facilities["facility_id"].to_numpy()
     return [
-        Problem(
+        problem(
             file,
             int(i) + 1,
             FACILITY_COLUMN,
-            f"{ids[i]} may not serve in {names[placed[i]]}: {rule_wording(str(failed[i]))} "
-            f"({failed[i]})",
+            PLACEMENT_RULE,
+            convict=ids[i],
+            facility=names[placed[i]],
+            rule=str(failed[i]),
         )
         for i in np.flatnonzero(failed != "")
     ]
@@ -275,12 +279,13 @@ def _shared_case_facilities(
     keyed = pd.DataFrame({"case": case, "facility": where})
     shared = keyed["case"].ne("") & keyed.duplicated(keep="first")
     return [
-        Problem(
+        problem(
             file,
             int(i) + 1,
             FACILITY_COLUMN,
-            f"a co-defendant in case {case[i]} already serves in {where[i]} "
-            "(co-defendant-separation)",
+            "placement.co-defendant",
+            case=case[i],
+            facility=where[i],
         )
         for i in np.flatnonzero(shared.to_numpy())
     ]
@@ -296,21 +301,26 @@ def _occupancy_mismatches(
     problems = []
     for j in np.flatnonzero(counts > capacity):
         problems.append(
-            Problem(
+            problem(
                 file,
                 None,
                 FACILITY_COLUMN,
-                f"{counts[j]} convicts serve in {names[j]}, above its capacity {capacity[j]}",
+                "placement.over-capacity",
+                count=int(counts[j]),
+                facility=names[j],
+                capacity=int(capacity[j]),
             )
         )
     for j in np.flatnonzero((counts <= capacity) & (counts != occupied)):
         problems.append(
-            Problem(
+            problem(
                 file,
                 None,
                 FACILITY_COLUMN,
-                f"{counts[j]} convicts serve in {names[j]}, but the facilities table says "
-                f"{occupied[j]} occupied",
+                "placement.occupancy-mismatch",
+                count=int(counts[j]),
+                facility=names[j],
+                occupied=int(occupied[j]),
             )
         )
     return problems

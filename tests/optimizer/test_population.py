@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from optimizer.data import read_facilities, read_regions, records_table
+from optimizer.data_messages import problem_message
 from optimizer.domain import InputError
 from optimizer.geo import haversine_km
 from optimizer.population import (
@@ -19,6 +20,7 @@ from optimizer.population import (
 )
 from optimizer.rules import convict_classes, eligibility
 from tests.helpers import convict, facilities_table, facility, regions_table
+from tests.reading import assert_reads_in
 
 REGENERATE = (
     "data/population.csv is stale: regenerate it with "
@@ -228,3 +230,33 @@ def test_bundled_population_holds_lifers_and_histories_where_the_network_says() 
     lifers = population["facility_id"].map(facilities["for_life_sentences"]).astype(bool)
     assert (population["life_sentence"] == lifers).all()
     assert 0.40 < (population["criminal_history"] == "repeat").mean() < 0.50
+
+
+def test_a_population_files_problems_read_in_russian_and_kazakh() -> None:
+    facilities = facilities_table(
+        facility("F01", capacity=1, occupied=1), facility("F02", capacity=5, occupied=3)
+    )
+    records = [
+        placed(sex="F"),
+        placed(convict_id="B", case_id="K1"),
+        placed(convict_id="C", case_id="K1", facility_id="F02"),
+        placed(convict_id="D", facility_id="F02", case_id="K1"),
+        placed(convict_id="E", facility_id="F99"),
+    ]
+    with pytest.raises(InputError) as unknown:
+        validate_population(records_table(records), regions_table(), facilities, "p.csv")
+    assert [problem_message(p, "ru") for p in unknown.value.problems] == [
+        "неизвестное учреждение «F99»"
+    ]
+    with pytest.raises(InputError) as error:
+        validate_population(records_table(records[:4]), regions_table(), facilities, "p.csv")
+    russian = [problem_message(p, "ru") for p in error.value.problems]
+    assert russian == [
+        "A не может отбывать наказание в F01: Мужчины и женщины отбывают наказание в разных "
+        "учреждениях. (правило «раздельное содержание мужчин и женщин»)",
+        "соучастник по делу K1 уже отбывает наказание в F02 (соучастники содержатся раздельно)",
+        "в F01 отбывают наказание: 2, это больше лимита наполнения (1)",
+        "в F02 отбывают наказание: 2, а в таблице учреждений занятых мест указано: 3",
+    ]
+    for problem in error.value.problems:
+        assert_reads_in(problem_message(problem, "kk"), "kk", ["A", "F01", "F02", "K1"])

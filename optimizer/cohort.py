@@ -102,11 +102,13 @@ def generate_cohort(
 
 
 def _co_defendants_share_home(table: pd.DataFrame) -> pd.DataFrame:
-    """Co-defendants usually come from one place: give them their first member's home."""
+    """Co-defendants usually come from one place: give them their first member's home, region
+    and point together (a member without a point of his own takes none)."""
     in_case = table["case_id"] != ""
     home = ["home_region", "home_lat", "home_lon"]
-    first = table.loc[in_case].groupby("case_id")[home].transform("first")
-    table.loc[in_case, home] = first
+    members = table.loc[in_case]
+    first = members.drop_duplicates("case_id").set_index("case_id")[home]
+    table.loc[in_case, home] = first.loc[members["case_id"]].to_numpy()
     return table
 
 

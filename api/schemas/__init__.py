@@ -18,6 +18,11 @@ from api.schemas.benchmarks import (
     PolicyName,
     ReportFormat,
 )
+from api.schemas.campaigns import (
+    TransferCampaignCreate,
+    TransferCampaignPublic,
+    TransferCampaignWeek,
+)
 from api.schemas.common import (
     ErrorPublic,
     Health,
@@ -43,9 +48,6 @@ from api.schemas.runs import (
 from api.schemas.transfers import (
     TransferAppealCreate,
     TransferApprovalCreate,
-    TransferCampaignCreate,
-    TransferCampaignPublic,
-    TransferCampaignWeek,
     TransferDecisionCreate,
     TransferDecisionPublic,
     TransferRequestCreate,

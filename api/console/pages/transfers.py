@@ -224,8 +224,7 @@ def decide(
                 facility_id=facility_id.strip() or None,
             )
     except ServiceError as refusal:
-        context = _request_context(request, request_id, refused=refusal.detail, reason=reason)
-        return page(request, "transfers/show.html", context, refusal.status_code)
+        return _refused(request, request_id, refusal.detail, refusal.status_code, reason=reason)
     return redirect(f"{PREFIX}/transfer-requests/{request_id}")
 
 
@@ -245,8 +244,7 @@ def approve(
                 session=session, request_id=request_id, approver=user.principal, approved=approve
             )
     except ServiceError as refusal:
-        context = _request_context(request, request_id, refused=refusal.detail)
-        return page(request, "transfers/show.html", context, refusal.status_code)
+        return _refused(request, request_id, refusal.detail, refusal.status_code)
     return redirect(f"{PREFIX}/transfer-requests/{request_id}")
 
 
@@ -263,10 +261,7 @@ def appeal(
     """Record an appeal against the decision: the request reopens with a fresh review."""
     check_form(user, csrf)
     if received > now().date():
-        context = _request_context(
-            request, request_id, refused="the date received cannot be in the future"
-        )
-        return page(request, "transfers/show.html", context, 422)
+        return _refused(request, request_id, "the date received cannot be in the future", 422)
     try:
         with request.app.state.store.sessions() as session:
             transfer_casework.record_appeal(
@@ -276,8 +271,7 @@ def appeal(
                 actor=user.principal.actor,
             )
     except ServiceError as refusal:
-        context = _request_context(request, request_id, refused=refusal.detail)
-        return page(request, "transfers/show.html", context, refusal.status_code)
+        return _refused(request, request_id, refusal.detail, refusal.status_code)
     return redirect(f"{PREFIX}/transfer-requests/{request_id}")
 
 
@@ -297,3 +291,11 @@ def notice(
     return Response(
         found.content, media_type=MEDIA_TYPES[fmt], headers={"Content-Language": found.lang}
     )
+
+
+def _refused(
+    request: Request, request_id: uuid.UUID, detail: str, status_code: int, **values: Any
+) -> Response:
+    """The request's page again, with why the form was refused."""
+    context = _request_context(request, request_id, refused=detail, **values)
+    return page(request, "transfers/show.html", context, status_code)
